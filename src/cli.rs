@@ -1,0 +1,58 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::ReportFormat;
+use crate::validate::FailOn;
+
+/// Validates the footnotes and references of bilingual (Japanese/English)
+/// documents: numbering, alignment between the languages, dates, figures and
+/// URL hygiene.
+#[derive(Debug, Parser)]
+#[command(name = "citecheck", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a document set and write the reports (the default command).
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CheckArgs {
+    /// Documents to check (e.g. the Japanese then the English version);
+    /// default: the documents listed in the config.
+    pub documents: Vec<PathBuf>,
+    /// Configuration file [default: data/citecheck.yaml if it exists].
+    #[arg(long, short)]
+    pub config: Option<PathBuf>,
+    /// Directory for the reports [default: output.dir of the config, `reports`].
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Report formats, comma-separated: json, markdown.
+    #[arg(long, short, value_delimiter = ',')]
+    pub format: Option<Vec<ReportFormat>>,
+    /// Lowest severity that fails the run (exit code 1).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Print only the summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl CheckArgs {
+    pub fn options(&self) -> crate::CheckOptions {
+        crate::CheckOptions {
+            config: self.config.clone(),
+            documents: self.documents.clone(),
+            out: self.out.clone(),
+            formats: self.format.clone(),
+            fail_on: self.fail_on,
+        }
+    }
+}

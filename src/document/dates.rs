@@ -1,0 +1,473 @@
+//! Dates as citations write them, in Japanese and English conventions:
+//! `2014年2月3~4日`, `12月8日~14日`, `2011年9月`, `February 3 to 4, 2014`,
+//! `16 and 17 September 2014`, `September 2011`, `2015-02-18`, `2009`.
+//!
+//! A date may lack its day or month ([`PartialDate`]); a [`DateSpan`] is a
+//! single date or a range. Parsing never fails: text that is not a date is
+//! simply not a date.
+
+use std::sync::LazyLock;
+
+use regex::{Captures, Regex};
+use serde::{Serialize, Serializer};
+
+use super::normalize::fold_width;
+
+/// A calendar date that may lack its day, or its month and day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PartialDate {
+    pub year: i32,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+impl PartialDate {
+    pub fn ymd(year: i32, month: u8, day: u8) -> Self {
+        PartialDate {
+            year,
+            month: Some(month),
+            day: Some(day),
+        }
+    }
+
+    /// The first day this date can denote, as (year, month, day).
+    pub fn first_day(&self) -> (i32, u8, u8) {
+        (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+    }
+
+    /// The last day this date can denote.
+    pub fn last_day(&self) -> (i32, u8, u8) {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => (self.year, m, d),
+            (Some(m), None) => (self.year, m, days_in_month(self.year, m)),
+            _ => (self.year, 12, 31),
+        }
+    }
+
+    /// Whether the date exists in the calendar (no month 13, no February 30).
+    pub fn is_valid(&self) -> bool {
+        match (self.month, self.day) {
+            (None, None) => true,
+            (Some(m), None) => (1..=12).contains(&m),
+            (Some(m), Some(d)) => (1..=12).contains(&m) && d >= 1 && d <= days_in_month(self.year, m),
+            (None, Some(_)) => false,
+        }
+    }
+
+    /// 0 = year, 1 = month, 2 = day.
+    pub fn precision(&self) -> u8 {
+        match (self.month, self.day) {
+            (Some(_), Some(_)) => 2,
+            (Some(_), None) => 1,
+            _ => 0,
+        }
+    }
+}
+
+impl std::fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+            if let Some(d) = self.day {
+                write!(f, "-{d:02}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for PartialDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Days in a month (0 for a month that does not exist).
+pub fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// A single date or a range of dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DateSpan {
+    pub start: PartialDate,
+    pub end: PartialDate,
+}
+
+impl DateSpan {
+    pub fn single(d: PartialDate) -> Self {
+        DateSpan { start: d, end: d }
+    }
+
+    pub fn is_range(&self) -> bool {
+        self.start != self.end
+    }
+
+    /// A range whose end comes before its start (`October 18 to 10`).
+    pub fn is_reversed(&self) -> bool {
+        self.end.last_day() < self.start.first_day()
+    }
+
+    pub fn is_valid(&self) -> bool {
+        self.start.is_valid() && self.end.is_valid()
+    }
+
+    /// The days this span can denote, first and last.
+    pub fn interval(&self) -> ((i32, u8, u8), (i32, u8, u8)) {
+        (self.start.first_day(), self.end.last_day())
+    }
+
+    fn precision(&self) -> u8 {
+        self.start.precision().min(self.end.precision())
+    }
+
+    /// Whether two spans denote the same time. Equal spans agree; so does a
+    /// coarser date that contains a finer one (a month-only date agrees with
+    /// any day in it). Two spans of the same precision must be equal.
+    pub fn agrees_with(&self, other: &DateSpan) -> bool {
+        let (a0, a1) = self.interval();
+        let (b0, b1) = other.interval();
+        if (a0, a1) == (b0, b1) {
+            return true;
+        }
+        let (pa, pb) = (self.precision(), other.precision());
+        (pa < pb && a0 <= b0 && b1 <= a1) || (pb < pa && b0 <= a0 && a1 <= b1)
+    }
+
+    /// The first day of the span as a plain date, when it is a real date.
+    pub fn first_civil(&self) -> Option<jiff::civil::Date> {
+        let (y, m, d) = self.start.first_day();
+        jiff::civil::Date::new(i16::try_from(y).ok()?, m as i8, d as i8).ok()
+    }
+}
+
+impl std::fmt::Display for DateSpan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_range() {
+            write!(f, "{} to {}", self.start, self.end)
+        } else {
+            write!(f, "{}", self.start)
+        }
+    }
+}
+
+const MONTH: &str = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
+const RANGE_EN: &str = r"(?:-|–|—|to|and|through|until|till|&)";
+
+static JA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        (?P<y>\d{4})\s*年\s*
+        (?: (?P<m>\d{1,2})\s*月\s*
+            (?: (?P<d>\d{1,2})\s*(?P<dj>日)? )?
+        )?
+        (?: \s*(?:~|-|–|—|―|から|・|、|及び|および)\s*
+            (?: (?P<y2>\d{4})\s*年\s* )?
+            (?: (?P<m2>\d{1,2})\s*月\s* )?
+            (?P<d2>\d{1,2})\s*日
+        )?",
+    )
+    .expect("valid regex")
+});
+
+static EN_MDY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?P<m>{MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*{RANGE_EN}\s*(?:(?P<m2>{MONTH})\.?\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?,?\s+(?P<y>\d{{4}})\b"
+    ))
+    .expect("valid regex")
+});
+
+static EN_DMY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*{RANGE_EN}\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?\s+(?P<m>{MONTH})\.?,?\s+(?P<y>\d{{4}})\b"
+    ))
+    .expect("valid regex")
+});
+
+static EN_MY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"\b(?P<m>{MONTH})\.?,?\s+(?P<y>\d{{4}})\b")).expect("valid regex"));
+
+static ISO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})\b").expect("valid regex"));
+
+static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?P<y>(?:19|20)\d{2})\b").expect("valid regex"));
+
+static RANGE_TAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:-|–|—|~|to|through|until)\s*").expect("valid regex"));
+
+fn num<T: std::str::FromStr>(c: &Captures, name: &str) -> Option<T> {
+    c.name(name).and_then(|m| m.as_str().parse().ok())
+}
+
+fn month_num(name: &str) -> Option<u8> {
+    let key: String = name.chars().take(3).collect::<String>().to_ascii_lowercase();
+    let m = match key.as_str() {
+        "jan" => 1,
+        "feb" => 2,
+        "mar" => 3,
+        "apr" => 4,
+        "may" => 5,
+        "jun" => 6,
+        "jul" => 7,
+        "aug" => 8,
+        "sep" => 9,
+        "oct" => 10,
+        "nov" => 11,
+        "dec" => 12,
+        _ => return None,
+    };
+    Some(m)
+}
+
+/// A date found in text: the span and the byte range it occupies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    pub span: DateSpan,
+    pub start: usize,
+    pub end: usize,
+}
+
+fn from_ja(c: &Captures) -> Option<DateSpan> {
+    let year: i32 = num(c, "y")?;
+    let month: Option<u8> = num(c, "m");
+    let mut day: Option<u8> = num(c, "d");
+    let has_end = c.name("d2").is_some();
+    if day.is_some() && c.name("dj").is_none() && !has_end {
+        // `2013年5月9` not followed by 日 nor a range is not a day.
+        day = None;
+    }
+    let start = PartialDate {
+        year,
+        month,
+        day: month.and(day),
+    };
+    let end = if has_end {
+        let y2 = num(c, "y2").unwrap_or(year);
+        let m2 = num(c, "m2").or(month);
+        let d2 = num(c, "d2");
+        if start.day.is_none() {
+            // `2014年12月~14日` has no start day: not a range we can read.
+            start
+        } else {
+            PartialDate {
+                year: y2,
+                month: m2,
+                day: d2,
+            }
+        }
+    } else {
+        start
+    };
+    Some(DateSpan { start, end })
+}
+
+fn from_en(c: &Captures) -> Option<DateSpan> {
+    let year: i32 = num(c, "y")?;
+    let month = c.name("m").and_then(|m| month_num(m.as_str()));
+    let day: Option<u8> = num(c, "d");
+    let start = PartialDate {
+        year,
+        month,
+        day: month.and(day),
+    };
+    let end = match num::<u8>(c, "d2") {
+        Some(d2) => {
+            let m2 = c.name("m2").and_then(|m| month_num(m.as_str())).or(month);
+            PartialDate {
+                year,
+                month: m2,
+                day: Some(d2),
+            }
+        }
+        None => start,
+    };
+    Some(DateSpan { start, end })
+}
+
+fn from_iso(c: &Captures) -> Option<DateSpan> {
+    Some(DateSpan::single(PartialDate {
+        year: num(c, "y")?,
+        month: num(c, "m"),
+        day: num(c, "d"),
+    }))
+}
+
+fn from_year(c: &Captures) -> Option<DateSpan> {
+    Some(DateSpan::single(PartialDate {
+        year: num(c, "y")?,
+        month: None,
+        day: None,
+    }))
+}
+
+type Builder = fn(&Captures) -> Option<DateSpan>;
+
+/// The date patterns, most specific first.
+fn patterns() -> [(&'static Regex, Builder); 5] {
+    [
+        (&JA, from_ja),
+        (&EN_MDY, from_en),
+        (&EN_DMY, from_en),
+        (&ISO, from_iso),
+        (&EN_MY, from_en),
+    ]
+}
+
+/// Finds the first date in `text` (year-only dates only when nothing better is there).
+/// Byte offsets refer to the width-folded text, which has the same characters.
+pub fn find_first(text: &str) -> Option<Found> {
+    let folded = fold_width(text);
+    let t = folded.as_ref();
+    let mut best: Option<Found> = None;
+    for (re, build) in patterns() {
+        if let Some(c) = re.captures(t) {
+            let m = c.get(0).expect("group 0");
+            if best.is_none_or(|b| m.start() < b.start)
+                && let Some(span) = build(&c)
+            {
+                best = Some(Found {
+                    span,
+                    start: m.start(),
+                    end: m.end(),
+                });
+            }
+        }
+    }
+    let best = best.or_else(|| {
+        let c = YEAR.captures(t)?;
+        let m = c.get(0)?;
+        Some(Found {
+            span: from_year(&c)?,
+            start: m.start(),
+            end: m.end(),
+        })
+    })?;
+    Some(extend_range(t, best))
+}
+
+/// `December 28, 2013 to January 3, 2014`: two full dates joined by a range word.
+fn extend_range(t: &str, found: Found) -> Found {
+    let Some(m) = RANGE_TAIL.find(&t[found.end..]) else {
+        return found;
+    };
+    let rest_start = found.end + m.end();
+    let rest = &t[rest_start..];
+    for (re, build) in patterns() {
+        if let Some(c) = re.captures(rest)
+            && c.get(0).is_some_and(|g| g.start() == 0)
+            && let Some(span) = build(&c)
+        {
+            return Found {
+                span: DateSpan {
+                    start: found.span.start,
+                    end: span.end,
+                },
+                start: found.start,
+                end: rest_start + c.get(0).map_or(0, |g| g.end()),
+            };
+        }
+    }
+    found
+}
+
+/// Parses a date at the very start of `text` (after white space), as an entry
+/// of a timeline begins: `2014年2月3~4日:`, `February 3 to 4, 2014:`, `2009:`.
+pub fn leading(text: &str) -> Option<Found> {
+    let folded = fold_width(text);
+    let t = folded.as_ref();
+    let lead = t.len() - t.trim_start().len();
+    let found = find_first(t)?;
+    if found.start != lead {
+        return None;
+    }
+    let after = t[found.end..].chars().next();
+    let sep_ok = match after {
+        None => true,
+        Some(c) => matches!(
+            c,
+            ':' | ',' | '、' | ' ' | '\u{a0}' | '-' | '–' | '—' | ';' | '.' | '：' | '，'
+        ),
+    };
+    // A bare year must be followed by a separator to count as a date (`2009: …`).
+    let bare_year = found.span.start.month.is_none() && !t[found.start..found.end].contains('年');
+    if !sep_ok || (bare_year && !matches!(after, Some(':' | '-' | '–' | '—' | ','))) {
+        return None;
+    }
+    Some(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(s: &str) -> DateSpan {
+        find_first(s).unwrap_or_else(|| panic!("no date in {s:?}")).span
+    }
+
+    #[test]
+    fn japanese_forms() {
+        assert_eq!(span("2014年2月3~4日:").to_string(), "2014-02-03 to 2014-02-04");
+        assert_eq!(span("2014年12月8日~14日:").to_string(), "2014-12-08 to 2014-12-14");
+        assert_eq!(span("2011年9月:").to_string(), "2011-09");
+        assert_eq!(span("２０１１年６月９～１０日").to_string(), "2011-06-09 to 2011-06-10");
+        assert_eq!(span("2012年6月外務省").to_string(), "2012-06");
+        assert_eq!(
+            span("2013年12月28日～2014年1月3日").to_string(),
+            "2013-12-28 to 2014-01-03"
+        );
+    }
+
+    #[test]
+    fn english_forms() {
+        assert_eq!(span("February 3 to 4, 2014:").to_string(), "2014-02-03 to 2014-02-04");
+        assert_eq!(
+            span("September 16 and 17, 2014").to_string(),
+            "2014-09-16 to 2014-09-17"
+        );
+        assert_eq!(span("16 and 17 September 2014").to_string(), "2014-09-16 to 2014-09-17");
+        assert_eq!(span("September 2011:").to_string(), "2011-09");
+        assert_eq!(
+            span("March 28 to April 2, 2014").to_string(),
+            "2014-03-28 to 2014-04-02"
+        );
+        assert_eq!(
+            span("x, December 28, 2013 to January 3, 2014").to_string(),
+            "2013-12-28 to 2014-01-03"
+        );
+        assert_eq!(span("“Title,” 2009, http://x").to_string(), "2009");
+    }
+
+    #[test]
+    fn reversed_and_agreement() {
+        let r = span("October 18 to 10, 2012");
+        assert!(r.is_reversed());
+        assert!(!span("October 18 to 19, 2012").is_reversed());
+        assert!(span("March 2014").agrees_with(&span("2014年3月12日")));
+        assert!(!span("2014年2月3~4日").agrees_with(&span("February 2 to 3, 2014")));
+        assert!(!span("February 3, 2014").agrees_with(&span("February 3 to 4, 2014")));
+        assert!(span("2014年12月8日~14日").agrees_with(&span("December 8 to 14, 2014")));
+    }
+
+    #[test]
+    fn leading_dates() {
+        assert!(leading("2009: The American").is_some());
+        assert!(leading("2009年:在日").is_some());
+        assert!(leading("2014年4月10日、日米").is_some());
+        assert!(leading("The 2009 paper").is_none());
+        assert!(leading("2009 people came").is_none());
+    }
+
+    #[test]
+    fn invalid_dates() {
+        assert!(!span("2014年2月30日").is_valid());
+        assert!(!span("2014年13月1日").is_valid());
+        assert!(span("February 29, 2012").is_valid());
+    }
+}

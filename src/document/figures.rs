@@ -1,0 +1,430 @@
+//! Counted quantities in entry text: a number with a unit or counter
+//! (`約30名`, `15万ドル`, `ASEAN10カ国`, `about 4,500 … personnel`,
+//! `400,000 U.S. dollars`, `ten ASEAN countries`).
+//!
+//! Ordinals, years and names (`第3回`, `2015年度`, `Yama Sakura 67`, `G20`,
+//! `7年ぶり`, `5th`) are not figures: only a number tied to a counter is.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use super::normalize::fold_width;
+
+/// What a figure counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    People,
+    Dollars,
+    Yen,
+    Countries,
+    Cases,
+    Percent,
+    Companies,
+}
+
+impl Unit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::People => "people",
+            Unit::Dollars => "dollars",
+            Unit::Yen => "yen",
+            Unit::Countries => "countries",
+            Unit::Cases => "cases",
+            Unit::Percent => "percent",
+            Unit::Companies => "companies",
+        }
+    }
+}
+
+/// A counted quantity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    pub value: f64,
+    pub unit: Unit,
+    /// The number as written.
+    pub text: String,
+}
+
+/// Extracts the figures of a text in either language.
+pub fn extract(text: &str) -> Vec<Figure> {
+    let folded = fold_width(text);
+    let mut out = japanese(&folded);
+    out.extend(english(&folded));
+    out
+}
+
+static JA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?|[〇一二三四五六七八九十百千]+)\s*(?P<mult>万|億|千)?\s*(?P<unit>名|人|米ドル|ドル|円|カ国|ヶ国|か国|ケ国|ヵ国|箇国|件|パーセント|社)",
+    )
+    .expect("valid regex")
+});
+
+fn japanese(t: &str) -> Vec<Figure> {
+    let mut out = Vec::new();
+    for c in JA.captures_iter(t) {
+        let m = c.get(0).expect("group 0");
+        let before = t[..m.start()].chars().next_back();
+        // `第3回` is an ordinal; `3.5.1` a section number.
+        if before.is_some_and(|b| b == '第' || b.is_ascii_digit() || b == '.') {
+            continue;
+        }
+        let num = &c["num"];
+        let Some(mut value) = parse_ja_number(num) else {
+            continue;
+        };
+        value *= match c.name("mult").map(|m| m.as_str()) {
+            Some("万") => 1e4,
+            Some("億") => 1e8,
+            Some("千") => 1e3,
+            _ => 1.0,
+        };
+        let unit = match &c["unit"] {
+            "名" | "人" => Unit::People,
+            "米ドル" | "ドル" => Unit::Dollars,
+            "円" => Unit::Yen,
+            "件" => Unit::Cases,
+            "パーセント" => Unit::Percent,
+            "社" => Unit::Companies,
+            _ => Unit::Countries,
+        };
+        out.push(Figure {
+            value,
+            unit,
+            text: m.as_str().to_string(),
+        });
+    }
+    out
+}
+
+fn parse_ja_number(s: &str) -> Option<f64> {
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        return s.replace(',', "").parse().ok();
+    }
+    // Kanji numerals: 三, 十五, 二百, 千五百.
+    let (mut total, mut current) = (0u64, 0u64);
+    for c in s.chars() {
+        let digit = match c {
+            '〇' => Some(0),
+            '一' => Some(1),
+            '二' => Some(2),
+            '三' => Some(3),
+            '四' => Some(4),
+            '五' => Some(5),
+            '六' => Some(6),
+            '七' => Some(7),
+            '八' => Some(8),
+            '九' => Some(9),
+            _ => None,
+        };
+        if let Some(d) = digit {
+            current = current * 10 + d;
+            continue;
+        }
+        let scale = match c {
+            '十' => 10,
+            '百' => 100,
+            '千' => 1000,
+            _ => return None,
+        };
+        total += current.max(1) * scale;
+        current = 0;
+    }
+    Some((total + current) as f64)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Word(String),
+    Num {
+        value: f64,
+        text: String,
+        year_like: bool,
+        dollar: bool,
+        percent: bool,
+    },
+    Punct,
+}
+
+static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?P<num>(?:US\$|\$)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?)(?P<glued>[A-Za-z]+)?|(?P<word>[A-Za-z][A-Za-z0-9.'’\-]*)|(?P<punct>[,;:()\[\]!?。、]|\.(?:\s|$))",
+    )
+    .expect("valid regex")
+});
+
+fn word_number(w: &str) -> Option<f64> {
+    let v = match w {
+        "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "thirteen" => 13,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "sixteen" => 16,
+        "seventeen" => 17,
+        "eighteen" => 18,
+        "nineteen" => 19,
+        "twenty" => 20,
+        "thirty" => 30,
+        "forty" => 40,
+        "fifty" => 50,
+        "sixty" => 60,
+        "seventy" => 70,
+        "eighty" => 80,
+        "ninety" => 90,
+        "hundred" => 100,
+        _ => return None,
+    };
+    Some(v as f64)
+}
+
+fn multiplier(w: &str) -> Option<f64> {
+    match w {
+        "thousand" => Some(1e3),
+        "million" => Some(1e6),
+        "billion" => Some(1e9),
+        "trillion" => Some(1e12),
+        _ => None,
+    }
+}
+
+fn unit_word(w: &str) -> Option<Unit> {
+    let u = match w {
+        "people" | "persons" | "person" | "personnel" | "members" | "member" | "officers" | "officials" | "troops"
+        | "soldiers" | "participants" | "staff" | "experts" | "delegates" | "attendees" | "representatives"
+        | "investigators" | "employees" | "workers" | "students" | "researchers" | "engineers" | "specialists"
+        | "individuals" | "servicemen" | "personnels" => Unit::People,
+        "dollars" | "dollar" | "usd" => Unit::Dollars,
+        "yen" | "jpy" => Unit::Yen,
+        "countries" | "country" | "nations" => Unit::Countries,
+        "cases" | "incidents" => Unit::Cases,
+        "percent" | "per-cent" => Unit::Percent,
+        "companies" | "firms" | "corporations" => Unit::Companies,
+        _ => return None,
+    };
+    Some(u)
+}
+
+fn tokenize(t: &str) -> Vec<Tok> {
+    let mut out = Vec::new();
+    for c in TOKEN.captures_iter(t) {
+        if let Some(n) = c.name("num") {
+            let before = t[..n.start()].chars().next_back();
+            if c.name("glued").is_some() || before.is_some_and(|b| b.is_ascii_alphanumeric() || b == '.') {
+                // `5th`, `G20`, `3.5.1`: not a counted quantity.
+                out.push(Tok::Word(String::new()));
+                continue;
+            }
+            let text = n.as_str();
+            let digits: String = text.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
+            let Ok(value) = digits.parse::<f64>() else { continue };
+            let plain = !text.contains([',', '.', '$', '%']);
+            out.push(Tok::Num {
+                value,
+                text: text.to_string(),
+                year_like: plain && text.len() == 4 && (1900.0..2100.0).contains(&value),
+                dollar: text.contains('$'),
+                percent: text.ends_with('%'),
+            });
+        } else if let Some(w) = c.name("word") {
+            let mut w = w.as_str();
+            let mut sentence_end = false;
+            if w.ends_with('.') && w.trim_end_matches('.').chars().all(|c| c != '.') {
+                w = w.trim_end_matches('.');
+                sentence_end = true;
+            }
+            let lower = w.to_lowercase();
+            match word_number(&lower) {
+                Some(v) => out.push(Tok::Num {
+                    value: v,
+                    text: w.to_string(),
+                    year_like: false,
+                    dollar: false,
+                    percent: false,
+                }),
+                None => out.push(Tok::Word(lower)),
+            }
+            if sentence_end {
+                out.push(Tok::Punct);
+            }
+        } else {
+            out.push(Tok::Punct);
+        }
+    }
+    out
+}
+
+const WINDOW: usize = 8;
+
+fn english(t: &str) -> Vec<Figure> {
+    let mut toks = tokenize(t);
+    // Fold multipliers into the number before them: `1.5 million`, `ten thousand`.
+    let mut i = 0;
+    while i + 1 < toks.len() {
+        if let (Tok::Num { value, text, .. }, Tok::Word(w)) = (&toks[i], &toks[i + 1])
+            && let Some(m) = multiplier(w)
+        {
+            let (value, text) = (*value * m, format!("{text} {w}"));
+            if let Tok::Num {
+                value: v,
+                text: tx,
+                year_like,
+                ..
+            } = &mut toks[i]
+            {
+                *v = value;
+                *tx = text;
+                *year_like = false;
+            }
+            toks.remove(i + 1);
+        }
+        i += 1;
+    }
+    // For each number: its own unit, or the index of a coordinated number whose unit it shares.
+    enum Link {
+        Unit(Unit),
+        Shares(usize),
+        Nothing,
+    }
+    let mut links = Vec::with_capacity(toks.len());
+    for (i, tok) in toks.iter().enumerate() {
+        let Tok::Num {
+            percent,
+            dollar,
+            year_like,
+            ..
+        } = tok
+        else {
+            links.push(Link::Nothing);
+            continue;
+        };
+        if *percent {
+            links.push(Link::Unit(Unit::Percent));
+            continue;
+        }
+        let mut link = if *dollar {
+            Link::Unit(Unit::Dollars)
+        } else {
+            Link::Nothing
+        };
+        let mut coordinated = false;
+        for (k, next) in toks.iter().enumerate().skip(i + 1).take(WINDOW) {
+            match next {
+                Tok::Punct => break,
+                Tok::Word(w) => {
+                    if let Some(u) = unit_word(w) {
+                        if !*year_like || k == i + 1 {
+                            link = Link::Unit(u);
+                        }
+                        break;
+                    }
+                    if matches!(w.as_str(), "and" | "or" | "to" | "-") {
+                        coordinated = true;
+                    }
+                }
+                Tok::Num { .. } => {
+                    if coordinated && !*year_like && matches!(link, Link::Nothing) {
+                        link = Link::Shares(k);
+                    }
+                    break;
+                }
+            }
+        }
+        links.push(link);
+    }
+    let resolve = |mut i: usize| -> Option<Unit> {
+        for _ in 0..WINDOW {
+            match links[i] {
+                Link::Unit(u) => return Some(u),
+                Link::Shares(k) => i = k,
+                Link::Nothing => return None,
+            }
+        }
+        None
+    };
+    let mut out = Vec::new();
+    for (i, tok) in toks.iter().enumerate() {
+        if let Tok::Num { value, text, .. } = tok
+            && let Some(unit) = resolve(i)
+        {
+            out.push(Figure {
+                value: *value,
+                unit,
+                text: text.clone(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figs(s: &str) -> Vec<(f64, Unit)> {
+        extract(s).into_iter().map(|f| (f.value, f.unit)).collect()
+    }
+
+    #[test]
+    fn japanese_counters() {
+        assert_eq!(
+            figs("陸上自衛隊約4500名及び米陸軍約1500名が参加"),
+            vec![(4500.0, Unit::People), (1500.0, Unit::People)]
+        );
+        assert_eq!(
+            figs("日本が15万ドル、米国が25万ドルの計40万ドルを拠出"),
+            vec![
+                (150000.0, Unit::Dollars),
+                (250000.0, Unit::Dollars),
+                (400000.0, Unit::Dollars)
+            ]
+        );
+        assert_eq!(
+            figs("ASEAN10カ国を対象に、三カ国間の"),
+            vec![(10.0, Unit::Countries), (3.0, Unit::Countries)]
+        );
+        assert!(figs("第3回会合、2015年度から、7年ぶりに、G20サミット、第67回").is_empty());
+    }
+
+    #[test]
+    fn english_counters() {
+        assert_eq!(
+            figs("About 4,500 Japan Ground Self-Defense Force and 1,500 U.S. Army personnel conducted"),
+            vec![(4500.0, Unit::People), (1500.0, Unit::People)]
+        );
+        assert_eq!(
+            figs("Approximately 20 SDF and US forces officers also participated"),
+            vec![(20.0, Unit::People)]
+        );
+        assert_eq!(
+            figs("contribute 400,000 U.S. dollars in total (150,000 from Tokyo and 250,000 from Washington)"),
+            vec![(400000.0, Unit::Dollars)]
+        );
+        assert_eq!(
+            figs("to support ten ASEAN countries for its"),
+            vec![(10.0, Unit::Countries)]
+        );
+        assert_eq!(
+            figs("a $1.5 million grant and 12% growth"),
+            vec![(1_500_000.0, Unit::Dollars), (12.0, Unit::Percent)]
+        );
+        assert!(
+            figs("the 5th meeting, Yama Sakura 67, on Camp Asaka; G20 Leaders; after 2007; in Fiscal Year 2015.")
+                .is_empty()
+        );
+        assert!(figs("December 5 to 12, 2013: the meeting").is_empty());
+    }
+}

@@ -1,0 +1,271 @@
+//! Reference-list items → sources.
+//!
+//! One numbered item may cite several works, on continuation lines
+//! (`2014年2月3日付時事通信「…」` / URL / `2014年2月4日付毎日新聞「…」` / URL) or
+//! in one sentence (`Sankei, “…,” December 5, 2013, URL, and Asahi, “…,” …, URL.`).
+//! A source is the text before a URL plus the URLs that follow it; text after
+//! the last URL is a locator (`, 59.`) unless it starts another citation.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::dates;
+use super::normalize::{fold_width, is_japanese, trim};
+use super::urls::{self, CitedUrl, Hygiene};
+use super::{Lang, Source};
+
+/// A piece of a reference's text: a line (or the rest of the numbered line).
+#[derive(Debug, Clone)]
+pub struct Piece<'a> {
+    pub line: usize,
+    pub text: &'a str,
+}
+
+enum Item {
+    Text(usize, String),
+    Url(CitedUrl),
+}
+
+static LOCATOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:p|pp|page|pages|S\.|頁|ページ)\.?\s*)?[0-9０-９][0-9０-９\s,\-–~、]*(?:頁|ページ)?$")
+        .expect("valid regex")
+});
+
+static LEADING_JOIN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:and\s+|及び|および|、|,|;|\s)+").expect("valid regex"));
+
+/// Splits a reference's pieces into sources.
+pub fn sources(pieces: &[Piece<'_>]) -> Vec<Source> {
+    // 1. A flat list of text runs and URLs, in reading order.
+    let mut items = Vec::new();
+    for p in pieces {
+        let mut pos = 0;
+        for loc in urls::find_in_line(p.text, p.line, true) {
+            push_text(&mut items, p.line, &p.text[pos..loc.start]);
+            // Text run into the URL (`….htmU.S. Department`) is the next citation.
+            let run_in = loc.url.hygiene.iter().any(|h| matches!(h, Hygiene::RunIntoText { .. }));
+            pos = if run_in { loc.url_end } else { loc.end };
+            items.push(Item::Url(loc.url));
+        }
+        push_text(&mut items, p.line, &p.text[pos..]);
+    }
+
+    // 2. Group into segments: text, then URLs, then a locator or the next citation.
+    struct Seg {
+        line: usize,
+        text: String,
+        urls: Vec<CitedUrl>,
+        locator: Option<String>,
+    }
+    let mut segs: Vec<Seg> = Vec::new();
+    for item in items {
+        match item {
+            Item::Text(line, t) => {
+                let after_url = segs.last().is_some_and(|s| !s.urls.is_empty());
+                let cleaned = trim(LEADING_JOIN.replace(trim(&t), "").as_ref()).to_string();
+                let cleaned = cleaned.trim_end_matches(['.', ',', '。', '、']).trim().to_string();
+                if after_url {
+                    if cleaned.is_empty() || cleaned == "and" {
+                        continue;
+                    }
+                    if LOCATOR.is_match(&cleaned) {
+                        let seg = segs.last_mut().expect("segment");
+                        seg.locator = Some(match seg.locator.take() {
+                            Some(prev) => format!("{prev} {cleaned}"),
+                            None => cleaned,
+                        });
+                        continue;
+                    }
+                    segs.push(Seg {
+                        line,
+                        text: cleaned,
+                        urls: Vec::new(),
+                        locator: None,
+                    });
+                } else if let Some(seg) = segs.last_mut() {
+                    if !cleaned.is_empty() {
+                        if !seg.text.is_empty() {
+                            seg.text.push(' ');
+                        }
+                        seg.text.push_str(&cleaned);
+                    }
+                } else {
+                    segs.push(Seg {
+                        line,
+                        text: cleaned,
+                        urls: Vec::new(),
+                        locator: None,
+                    });
+                }
+            }
+            Item::Url(u) => match segs.last_mut() {
+                Some(seg) => seg.urls.push(u),
+                None => segs.push(Seg {
+                    line: u.line,
+                    text: String::new(),
+                    urls: vec![u],
+                    locator: None,
+                }),
+            },
+        }
+    }
+
+    // 3. Read each segment's publisher, title and date.
+    segs.into_iter()
+        .filter(|s| !s.text.is_empty() || !s.urls.is_empty())
+        .map(|s| {
+            let (publisher, title, date) = describe(&s.text);
+            let style = if is_japanese(title.as_deref().unwrap_or(&s.text)) {
+                Lang::Ja
+            } else {
+                Lang::En
+            };
+            let mut urls = s.urls;
+            if style == Lang::Ja {
+                // In Japanese citation style no punctuation belongs after a URL.
+                for u in &mut urls {
+                    for h in &mut u.hygiene {
+                        if let Hygiene::TrailingPunctuation { reportable, .. } = h {
+                            *reportable = true;
+                        }
+                    }
+                }
+            }
+            Source {
+                line: s.line,
+                publisher,
+                title,
+                date,
+                urls,
+                style,
+                locator: s.locator,
+            }
+        })
+        .collect()
+}
+
+fn push_text(items: &mut Vec<Item>, line: usize, text: &str) {
+    if !trim(text).is_empty() {
+        items.push(Item::Text(line, text.to_string()));
+    }
+}
+
+/// Publisher, title and date of one citation's text.
+fn describe(text: &str) -> (Option<String>, Option<String>, Option<dates::DateSpan>) {
+    let text = fold_width(text);
+    let text = text.as_ref();
+    let (title, before, outside) = match find_title(text) {
+        Some((open, inner, close)) => {
+            let inner = inner.trim().trim_end_matches([',', '.', '、', '，']).trim();
+            (
+                (!inner.is_empty()).then(|| inner.to_string()),
+                &text[..open],
+                format!("{} {}", &text[..open], &text[close..]),
+            )
+        }
+        None => (None, text, text.to_string()),
+    };
+    let found = dates::find_first(&outside);
+    let date = found.map(|f| f.span);
+    // The publisher is what stands before the title, less the date.
+    let mut publisher = before.to_string();
+    if let Some(f) = dates::find_first(before) {
+        publisher.replace_range(f.start..f.end, "");
+    }
+    let publisher = publisher
+        .trim_start_matches(|c: char| c == '付' || c.is_whitespace())
+        .trim()
+        .trim_end_matches([',', '、', '，', ':'])
+        .trim()
+        .to_string();
+    let publisher = if title.is_none() {
+        // No title: the publisher is the first comma-separated part, if any.
+        None
+    } else {
+        (!publisher.is_empty()).then_some(publisher)
+    };
+    (publisher, title, date)
+}
+
+/// The first quoted span: (byte offset of the opening quote, inner text, byte offset after the closing quote).
+fn find_title(text: &str) -> Option<(usize, &str, usize)> {
+    let (open, c) = text
+        .char_indices()
+        .find(|(_, c)| matches!(c, '「' | '『' | '“' | '”' | '"'))?;
+    let inner_start = open + c.len_utf8();
+    let closers: &[char] = match c {
+        '「' => &['」'],
+        '『' => &['』'],
+        _ => &['“', '”', '"'],
+    };
+    let rel = text[inner_start..].find(closers)?;
+    let close_char = text[inner_start + rel..].chars().next()?;
+    Some((
+        open,
+        &text[inner_start..inner_start + rel],
+        inner_start + rel + close_char.len_utf8(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(line: usize, text: &str) -> Piece<'_> {
+        Piece { line, text }
+    }
+
+    #[test]
+    fn japanese_multi_line_sources() {
+        let s = sources(&[
+            p(1, "2014年2月3日付時事通信「サイバー対処で初協議」"),
+            p(2, "    http://www.jiji.com/jc/c?g=pol_30&k=2014020300635"),
+            p(3, "    2014年2月4日付毎日新聞「サイバー攻撃:日米で共同の対処策定へ」"),
+            p(4, "    http://mainichi.jp/select/news/20140205k0000m010119000c.html"),
+        ]);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].publisher.as_deref(), Some("時事通信"));
+        assert_eq!(s[0].title.as_deref(), Some("サイバー対処で初協議"));
+        assert_eq!(s[0].date.unwrap().to_string(), "2014-02-03");
+        assert_eq!(s[1].line, 3);
+        assert_eq!(s[1].urls[0].line, 4);
+        assert_eq!(s[1].style, Lang::Ja);
+    }
+
+    #[test]
+    fn english_sentence_with_run_in_url() {
+        let s = sources(&[p(
+            9,
+            "Kyodo News, “Saiba boei [Japan],” April 11, 2014, and http://sankei.jp.msn.com/w/a-n1.htmU.S. Department of State, ”The Second US-Japan Cyber Dialogue,” April 10, 2014, http://www.state.gov/r/224648.htm?goMobile=0.",
+        )]);
+        assert_eq!(s.len(), 2, "{s:#?}");
+        assert_eq!(s[0].publisher.as_deref(), Some("Kyodo News"));
+        assert_eq!(s[0].urls[0].url, "http://sankei.jp.msn.com/w/a-n1.htm");
+        assert_eq!(s[1].publisher.as_deref(), Some("U.S. Department of State"));
+        assert_eq!(s[1].title.as_deref(), Some("The Second US-Japan Cyber Dialogue"));
+        assert_eq!(s[1].date.unwrap().to_string(), "2014-04-10");
+        assert_eq!(s[1].style, Lang::En);
+        assert_eq!(
+            s[1].urls[0].hygiene,
+            vec![Hygiene::TrailingPunctuation {
+                stripped: ".".into(),
+                reportable: false
+            }]
+        );
+    }
+
+    #[test]
+    fn locators_stay_with_their_source() {
+        let s = sources(&[p(
+            1,
+            "ACCJ, “White Paper,” 2009, http://www.asia-strategy.biz/a.pdf, 59.",
+        )]);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].locator.as_deref(), Some("59"));
+        assert_eq!(s[0].date.unwrap().to_string(), "2009");
+        let s = sources(&[p(1, "ACCJ, \"White Paper,\" 2009"), p(2, "    http://x.biz/a.pdf , 59")]);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].title.as_deref(), Some("White Paper"));
+    }
+}

@@ -1,0 +1,344 @@
+//! Logical lines → header, body entries, footnote markers and the reference list.
+//!
+//! The grammar is shared by every input format and both languages:
+//! - the header is everything before the first entry; its 最終更新日 /
+//!   "Last updated" line (else 初版公開日 / "Published") dates the document;
+//! - an entry is a line that starts with a bullet (`•`, `・`, `- `, a
+//!   word-processor `l` + no-break space, …) or with a date; following lines
+//!   that start neither continue it;
+//! - the reference list starts at a heading (参考情報, References, … with or
+//!   without a colon) and holds items numbered `N.`, `[N]` or `（N）`, each
+//!   continued by indented lines or lines that hold a URL.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::normalize::{fold_width, trim};
+use super::references::{self, Piece};
+use super::{
+    Anomaly, AnomalyKind, DateSpan, Document, Entry, Format, Lang, Line, Marker, Reference, dates, figures, markers,
+};
+use crate::config::ParseConfig;
+
+/// Parses a document's lines.
+pub fn parse(path: &str, lang: Lang, format: Format, encoding: String, lines: &[Line], cfg: &ParseConfig) -> Document {
+    let heading = find_heading(lines, cfg);
+    let body_end = heading.unwrap_or(lines.len());
+    let mut doc = Document {
+        path: path.to_string(),
+        lang,
+        format,
+        encoding,
+        lines: lines.last().map_or(0, |l| l.number),
+        published: None,
+        reference_heading: heading.map(|h| lines[h].number),
+        entries: Vec::new(),
+        references: Vec::new(),
+        markers: Vec::new(),
+        anomalies: Vec::new(),
+    };
+    parse_body(&lines[..body_end], &mut doc);
+    if let Some(h) = heading {
+        parse_references(&lines[h + 1..], &mut doc);
+    }
+    doc
+}
+
+/// Strips a list bullet. Returns the rest of the line and whether there was one.
+pub fn strip_bullet(line: &str) -> (&str, bool) {
+    let t = line.trim_start_matches(|c: char| c.is_whitespace());
+    let mut chars = t.chars();
+    let Some(first) = chars.next() else { return (t, false) };
+    let rest = chars.as_str();
+    let symbol = matches!(
+        first,
+        '•' | '・'
+            | '●'
+            | '○'
+            | '◦'
+            | '▪'
+            | '■'
+            | '□'
+            | '◆'
+            | '◇'
+            | '▶'
+            | '►'
+            | '➢'
+            | '✓'
+            | '·'
+            | '-'
+            | '*'
+            | '+'
+            | '–'
+            | '—'
+            | '－'
+            | '\u{F06C}'
+            | '\u{F0A7}'
+            | '\u{F0D8}'
+    );
+    // Dashes and asterisks need a space after them (`-5`, `*emphasis*`); the
+    // Japanese middle dot and round bullets often have none.
+    let needs_space = matches!(first, '-' | '*' | '+' | '–' | '—' | '－' | '·');
+    if symbol && (!needs_space || rest.starts_with(char::is_whitespace)) && !trim(rest).is_empty() {
+        return (trim(rest), true);
+    }
+    // Word-processor bullets pasted as their Wingdings letter: `l` (●), `n` (■),
+    // `q` (❑), `v` (❖), `Ø` (➢), `ü` (✓), `§` (▪), followed by a no-break space,
+    // a tab or two spaces; a plain word never is.
+    if matches!(first, 'l' | 'n' | 'q' | 'v' | 'Ø' | 'ü' | '§')
+        && (rest.starts_with('\u{a0}') || rest.starts_with('\t') || rest.starts_with("  "))
+    {
+        return (trim(rest), true);
+    }
+    (t, false)
+}
+
+fn heading_text(line: &str) -> String {
+    let t = trim(line);
+    let t = t
+        .trim_start_matches(['#', '■', '□', '◆', '●', '【', '[', '*', '='])
+        .trim_end_matches(['】', ']', '*', '=']);
+    let t = trim(t).trim_end_matches([':', '：']);
+    trim(t).to_lowercase()
+}
+
+static REF_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:\[(?P<a>[^\]\s]{1,40})\]|\((?P<b>[0-9][^)\s]{0,39})\)|(?P<c>[0-9]{1,40})[.)](?:\s|$))")
+        .expect("valid regex")
+});
+
+/// A reference number at the start of a line: Some(Ok(n)), Some(Err(text)) for an unusable number.
+fn ref_number(line: &str) -> Option<(Result<u32, String>, usize)> {
+    let folded = fold_width(line);
+    let (rest, _) = strip_bullet(&folded);
+    let c = REF_NUMBER.captures(rest)?;
+    let raw = c.name("a").or_else(|| c.name("b")).or_else(|| c.name("c"))?.as_str();
+    if !raw.starts_with(|ch: char| ch.is_ascii_digit()) {
+        return None;
+    }
+    // Byte length consumed, measured on the original line.
+    let consumed_chars = folded[..folded.len() - rest.len()].chars().count() + rest[..c.get(0)?.end()].chars().count();
+    let consumed = line.char_indices().nth(consumed_chars).map_or(line.len(), |(i, _)| i);
+    let parsed = match raw.parse::<u32>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(raw.to_string()),
+    };
+    Some((parsed, consumed))
+}
+
+fn find_heading(lines: &[Line], cfg: &ParseConfig) -> Option<usize> {
+    let wanted: Vec<String> = cfg.reference_headings.iter().map(|h| heading_text(h)).collect();
+    let candidates: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.text.len() < 200 && wanted.contains(&heading_text(&l.text)))
+        .map(|(i, _)| i)
+        .collect();
+    // Prefer a heading followed by a numbered item; else the last one.
+    candidates
+        .iter()
+        .copied()
+        .find(|&i| {
+            lines[i + 1..]
+                .iter()
+                .filter(|l| !trim(&l.text).is_empty())
+                .take(3)
+                .any(|l| matches!(ref_number(&l.text), Some((Ok(_), _))))
+        })
+        .or_else(|| candidates.last().copied())
+}
+
+static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?P<kind>最終更新日|更新日|last\s+updated|last\s+modified|updated|初版公開日|公開日|公開|first\s+published|published)\s*[:：]?")
+        .expect("valid regex")
+});
+
+fn parse_body(lines: &[Line], doc: &mut Document) {
+    let mut first_published: Option<DateSpan> = None;
+    let mut current: Option<Entry> = None;
+    for line in lines {
+        let (rest, bullet) = strip_bullet(&line.text);
+        let lead = dates::leading(rest);
+        let is_entry = bullet || lead.is_some();
+        if !is_entry && current.is_none() && doc.entries.is_empty() {
+            // Header: look for the document's own date.
+            if let Some(c) = PUBLISHED.captures(&line.text)
+                && let Some(f) = dates::find_first(&line.text[c.get(0).map_or(0, |m| m.end())..])
+            {
+                let updated = !c["kind"].contains('公') && !c["kind"].to_lowercase().contains("published");
+                if updated {
+                    doc.published = Some(f.span);
+                } else {
+                    first_published.get_or_insert(f.span);
+                }
+            }
+            continue;
+        }
+        let found = markers::scan(&line.text);
+        for n in &found.numbers {
+            doc.markers.push(Marker {
+                number: *n,
+                line: line.number,
+            });
+        }
+        for bad in found.invalid {
+            doc.anomalies.push(Anomaly {
+                line: line.number,
+                kind: AnomalyKind::InvalidNumber,
+                text: bad,
+            });
+        }
+        if is_entry {
+            if let Some(e) = current.take() {
+                doc.entries.push(finish(e));
+            }
+            let folded = fold_width(rest);
+            let (date, date_text, text) = match lead {
+                Some(f) => (
+                    Some(f.span),
+                    Some(folded[f.start..f.end].trim().to_string()),
+                    folded[f.end..].to_string(),
+                ),
+                None => (None, None, folded.to_string()),
+            };
+            if let (Some(d), Some(t)) = (date, &date_text)
+                && !d.is_valid()
+            {
+                doc.anomalies.push(Anomaly {
+                    line: line.number,
+                    kind: AnomalyKind::InvalidDate,
+                    text: t.clone(),
+                });
+            }
+            current = Some(Entry {
+                line: line.number,
+                end_line: line.number,
+                date,
+                date_text,
+                footnotes: found.numbers,
+                figures: Vec::new(),
+                text: trim(&text).to_string(),
+            });
+        } else if let Some(e) = current.as_mut()
+            && !trim(&line.text).is_empty()
+        {
+            e.end_line = line.number;
+            e.footnotes.extend(found.numbers);
+            e.text.push(' ');
+            e.text.push_str(trim(&fold_width(&line.text)));
+        }
+    }
+    if let Some(e) = current.take() {
+        doc.entries.push(finish(e));
+    }
+    if doc.published.is_none() {
+        doc.published = first_published;
+    }
+}
+
+fn finish(mut e: Entry) -> Entry {
+    e.figures = figures::extract(&e.text);
+    e
+}
+
+fn parse_references(lines: &[Line], doc: &mut Document) {
+    struct Open<'a> {
+        number: u32,
+        line: usize,
+        pieces: Vec<Piece<'a>>,
+    }
+    let mut open: Option<Open> = None;
+    let mut closed = false; // the list ended (footer text) until the next numbered item
+    let mut prev_blank = true;
+    for line in lines {
+        let text = line.text.as_str();
+        let blank = trim(text).is_empty();
+        if let Some((number, consumed)) = ref_number(text) {
+            if let Some(o) = open.take() {
+                doc.references.push(close(o.number, o.line, o.pieces));
+            }
+            closed = false;
+            match number {
+                Ok(n) => {
+                    open = Some(Open {
+                        number: n,
+                        line: line.number,
+                        pieces: vec![Piece {
+                            line: line.number,
+                            text: &text[consumed..],
+                        }],
+                    })
+                }
+                Err(raw) => {
+                    doc.anomalies.push(Anomaly {
+                        line: line.number,
+                        kind: AnomalyKind::InvalidNumber,
+                        text: raw,
+                    });
+                    closed = true;
+                }
+            }
+        } else if !blank && !closed {
+            let continues = text.starts_with(char::is_whitespace) || text.contains("://") || !prev_blank;
+            match open.as_mut() {
+                Some(o) if continues => o.pieces.push(Piece {
+                    line: line.number,
+                    text,
+                }),
+                _ => {
+                    if let Some(o) = open.take() {
+                        doc.references.push(close(o.number, o.line, o.pieces));
+                    }
+                    closed = true;
+                }
+            }
+        }
+        prev_blank = blank;
+    }
+    if let Some(o) = open.take() {
+        doc.references.push(close(o.number, o.line, o.pieces));
+    }
+}
+
+fn close(number: u32, line: usize, pieces: Vec<Piece<'_>>) -> Reference {
+    let end_line = pieces.last().map_or(line, |p| p.line);
+    Reference {
+        number,
+        line,
+        end_line,
+        sources: references::sources(&pieces),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bullets() {
+        assert_eq!(strip_bullet("  • 2009年:x"), ("2009年:x", true));
+        assert_eq!(strip_bullet("l\u{a0} 2009: x"), ("2009: x", true));
+        assert_eq!(strip_bullet("・項目"), ("項目", true));
+        assert_eq!(strip_bullet("-5 degrees"), ("-5 degrees", false));
+        assert_eq!(strip_bullet("・ 項目"), ("項目", true));
+        assert_eq!(strip_bullet("look here"), ("look here", false));
+        assert_eq!(strip_bullet("- item"), ("item", true));
+    }
+
+    #[test]
+    fn reference_numbers() {
+        assert_eq!(ref_number("  1. ACCJ").map(|r| r.0), Some(Ok(1)));
+        assert_eq!(ref_number("[12] Kyodo").map(|r| r.0), Some(Ok(12)));
+        assert_eq!(ref_number("（３）外務省").map(|r| r.0), Some(Ok(3)));
+        let (n, consumed) = ref_number("（３）外務省").unwrap();
+        assert_eq!(n, Ok(3));
+        assert_eq!(&"（３）外務省"[consumed..], "外務省");
+        assert_eq!(
+            ref_number("[99999999999999999999] x").map(|r| r.0),
+            Some(Err("99999999999999999999".into()))
+        );
+        assert!(ref_number("2014年2月3日付").is_none());
+        assert!(ref_number("[Japan]").is_none());
+    }
+}

@@ -1,0 +1,307 @@
+//! URLs as pasted into citations, with what was wrong with them.
+//!
+//! What was written (`raw`) is kept apart from what it means (`url`): glued
+//! punctuation is stripped, a URL run into the next word is cut at its file
+//! extension, and each repair is recorded as [`Hygiene`] for the report.
+
+use serde::Serialize;
+
+/// A URL found in a reference.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CitedUrl {
+    /// The text as written, up to the first character that cannot be in a URL.
+    pub raw: String,
+    /// The URL it means, after hygiene repairs.
+    pub url: String,
+    pub line: usize,
+    pub hygiene: Vec<Hygiene>,
+}
+
+/// A defect of a written URL.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Hygiene {
+    /// Punctuation glued to the end of the URL. `reportable` is false for an
+    /// English citation's own closing full stop or separating comma.
+    TrailingPunctuation { stripped: String, reportable: bool },
+    /// The URL runs into the next word (`….htmThe`).
+    RunIntoText { rest: String },
+    /// Not a usable URL.
+    Invalid { reason: String },
+}
+
+/// File extensions after which a URL path segment normally ends.
+const EXTENSIONS: &[&str] = &[
+    "html", "htm", "shtml", "xhtml", "php", "asp", "aspx", "jsp", "cgi", "pdf", "txt", "xml", "doc", "docx", "xls",
+    "xlsx", "ppt", "pptx", "csv", "json", "zip", "jpg", "jpeg", "png", "gif",
+];
+
+/// Characters that end a URL in running text.
+fn ends_url(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '<' | '>'
+                | '"'
+                | '“'
+                | '”'
+                | '「'
+                | '」'
+                | '『'
+                | '』'
+                | '（'
+                | '）'
+                | '【'
+                | '】'
+                | '〔'
+                | '〕'
+                | '、'
+                | '。'
+                | '，'
+                | '　'
+                | '\u{FEFF}'
+                | '\\'
+                | '^'
+                | '`'
+                | '{'
+                | '|'
+                | '}'
+        )
+}
+
+/// Punctuation that is not part of a URL when it ends one.
+fn is_trailing_punct(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '」' | '）' | '。' | '、' | '\'' | '’' | '”' | '>'
+    )
+}
+
+/// A URL located in a line of text.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub url: CitedUrl,
+    /// Byte range of the raw text in the line.
+    pub start: usize,
+    pub end: usize,
+    /// Byte offset where the meaningful URL ends (run-in text starts here).
+    pub url_end: usize,
+}
+
+/// Finds every `http://` and `https://` URL in a line. `english_style` says
+/// whether a closing `.`/`,` after a URL is the citation's own punctuation.
+pub fn find_in_line(line: &str, line_no: usize, english_style: bool) -> Vec<Located> {
+    let mut out = Vec::new();
+    let lower = line.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(pos) = next_scheme(&lower, from) {
+        let tail = &line[pos..];
+        let len = tail.find(ends_url).unwrap_or(tail.len());
+        let raw = &tail[..len];
+        let (url, url_len, hygiene) = clean(raw, &line[pos + len..], english_style);
+        out.push(Located {
+            url: CitedUrl {
+                raw: raw.to_string(),
+                url,
+                line: line_no,
+                hygiene,
+            },
+            start: pos,
+            end: pos + len,
+            url_end: pos + url_len,
+        });
+        from = pos + len.max(1);
+    }
+    out
+}
+
+fn next_scheme(lower: &str, from: usize) -> Option<usize> {
+    let rest = lower.get(from..)?;
+    let a = rest.find("http://");
+    let b = rest.find("https://");
+    let p = match (a, b) {
+        (Some(a), Some(b)) => a.min(b),
+        (Some(a), None) => a,
+        (None, Some(b)) => b,
+        (None, None) => return None,
+    };
+    Some(from + p)
+}
+
+/// Repairs a raw URL. Returns the URL, the length of `raw` it covers, and the defects.
+fn clean(raw: &str, after: &str, english_style: bool) -> (String, usize, Vec<Hygiene>) {
+    let mut hygiene = Vec::new();
+    let mut end = raw.len();
+    // A URL run into the next word: cut it after the file extension.
+    if let Some(cut) = run_in_cut(raw) {
+        hygiene.push(Hygiene::RunIntoText {
+            rest: raw[cut..].to_string(),
+        });
+        end = cut;
+    }
+    // Glued trailing punctuation (a closing parenthesis stays when the URL opened one).
+    let mut body_end = end;
+    while let Some(c) = raw[..body_end].chars().next_back() {
+        if !is_trailing_punct(c) {
+            break;
+        }
+        if c == ')' && raw[..body_end].matches('(').count() >= raw[..body_end].matches(')').count() {
+            break;
+        }
+        if body_end - c.len_utf8() <= scheme_len(raw) {
+            break;
+        }
+        body_end -= c.len_utf8();
+    }
+    if body_end < end {
+        let stripped = &raw[body_end..end];
+        let followed_by_space = end < raw.len() || after.is_empty() || after.starts_with(char::is_whitespace);
+        let citation_punct = english_style
+            && followed_by_space
+            && matches!(stripped, "." | ",")
+            && !hygiene.iter().any(|h| matches!(h, Hygiene::RunIntoText { .. }));
+        hygiene.push(Hygiene::TrailingPunctuation {
+            stripped: stripped.to_string(),
+            reportable: !citation_punct,
+        });
+    }
+    let url = &raw[..body_end];
+    if let Err(reason) = validate(url) {
+        hygiene.push(Hygiene::Invalid { reason });
+    }
+    (url.to_string(), end, hygiene)
+}
+
+fn scheme_len(raw: &str) -> usize {
+    raw.find("://").map_or(0, |p| p + 3)
+}
+
+/// Where a URL runs into the following word: just after a file extension that
+/// is directly followed by a letter (`a.htmU.S.` → cut after `htm`).
+fn run_in_cut(raw: &str) -> Option<usize> {
+    let path_start = scheme_len(raw) + raw[scheme_len(raw)..].find('/')?;
+    let path = &raw[path_start..];
+    for (i, _) in path.match_indices('.') {
+        let after = &path[i + 1..];
+        let word_len = after.find(|c: char| !c.is_alphanumeric()).unwrap_or(after.len());
+        let word = &after[..word_len];
+        let lower = word.to_ascii_lowercase();
+        // The longest known extension the word starts with.
+        let Some(ext) = EXTENSIONS
+            .iter()
+            .filter(|e| lower.starts_with(*e))
+            .max_by_key(|e| e.len())
+        else {
+            continue;
+        };
+        if word.len() > ext.len() && word[ext.len()..].starts_with(char::is_alphabetic) {
+            return Some(path_start + i + 1 + ext.len());
+        }
+    }
+    None
+}
+
+/// Checks that a URL is usable: it parses and names a host.
+pub fn validate(url: &str) -> Result<(), String> {
+    match url::Url::parse(url) {
+        Ok(u) => match u.host_str() {
+            None | Some("") => Err("no host".to_string()),
+            Some(h) if h.starts_with('.') || h.ends_with("..") || h.contains("..") => {
+                Err(format!("malformed host {h:?}"))
+            }
+            Some(_) => Ok(()),
+        },
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// The normalised form used to compare URLs: lower-case scheme and host, no
+/// fragment, no default port. Unparsable URLs compare as written.
+pub fn normalize(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            u.set_fragment(None);
+            u.to_string()
+        }
+        Err(_) => url.to_string(),
+    }
+}
+
+/// The host of a URL (lower case), if it has one.
+pub fn host(url: &str) -> Option<String> {
+    url::Url::parse(url)
+        .ok()?
+        .host_str()
+        .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(line: &str, en: bool) -> CitedUrl {
+        let mut v = find_in_line(line, 1, en);
+        assert_eq!(v.len(), 1, "{line}");
+        v.remove(0).url
+    }
+
+    #[test]
+    fn english_closing_stop_is_not_reported() {
+        let u = one("2010, http://www.soumu.go.jp/a.pdf.", true);
+        assert_eq!(u.url, "http://www.soumu.go.jp/a.pdf");
+        assert_eq!(
+            u.hygiene,
+            vec![Hygiene::TrailingPunctuation {
+                stripped: ".".into(),
+                reportable: false
+            }]
+        );
+    }
+
+    #[test]
+    fn japanese_trailing_stop_is_reported() {
+        let u = one("    http://www.mofa.go.jp/mofaj/files/000059830.pdf.", false);
+        assert_eq!(u.url, "http://www.mofa.go.jp/mofaj/files/000059830.pdf");
+        assert_eq!(
+            u.hygiene,
+            vec![Hygiene::TrailingPunctuation {
+                stripped: ".".into(),
+                reportable: true
+            }]
+        );
+        let u = one("参照：http://example.jp/a.html」。", false);
+        assert_eq!(u.url, "http://example.jp/a.html");
+    }
+
+    #[test]
+    fn run_in_word_is_split() {
+        let v = find_in_line(
+            "and http://sankei.jp.msn.com/w/amr1-n1.htmU.S. Department, ”T,” http://x.org/y.",
+            1,
+            true,
+        );
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].url.url, "http://sankei.jp.msn.com/w/amr1-n1.htm");
+        assert_eq!(v[0].url.hygiene, vec![Hygiene::RunIntoText { rest: "U.S.".into() }]);
+        assert_eq!(
+            &"and http://sankei.jp.msn.com/w/amr1-n1.htmU.S. Department"[v[0].url_end..],
+            "U.S. Department"
+        );
+        assert_eq!(one("http://a.jp/x.htmlThe", true).url, "http://a.jp/x.html");
+        assert!(one("http://a.jp/x.html?from=ylist", true).hygiene.is_empty());
+        assert!(one("http://a.jp/index.php3", true).hygiene.is_empty());
+    }
+
+    #[test]
+    fn parentheses_and_invalid() {
+        assert_eq!(
+            one("(see http://en.wikipedia.org/wiki/A_(b))", true).url,
+            "http://en.wikipedia.org/wiki/A_(b)"
+        );
+        assert_eq!(one("(see http://example.com/a)", true).url, "http://example.com/a");
+        let bad = one("http://exa mple", true);
+        assert_eq!(bad.url, "http://exa");
+        let bad = one("http://", true);
+        assert!(bad.hygiene.iter().any(|h| matches!(h, Hygiene::Invalid { .. })));
+    }
+}

@@ -1,0 +1,139 @@
+//! citecheck: validates the footnotes and references of bilingual documents.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! config ─► document (load → lines → entries, markers, references)
+//!        ─► validate (numbering · alignment · consistency · hygiene) ─► findings
+//!        ─► report (json · markdown · terminal)
+//! ```
+//!
+//! Each stage takes the previous stage's typed output; none reaches back.
+
+pub mod cli;
+pub mod config;
+pub mod document;
+pub mod error;
+pub mod redact;
+pub mod report;
+pub mod validate;
+
+use std::path::{Path, PathBuf};
+
+use config::{Loaded, ReportFormat};
+use document::{Document, DocumentSpec};
+use error::{Error, Result};
+use report::Run;
+use validate::FailOn;
+
+/// The default configuration file, relative to the working directory.
+pub const DEFAULT_CONFIG: &str = "data/citecheck.yaml";
+
+/// What `citecheck check` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    pub config: Option<PathBuf>,
+    /// Documents given on the command line (replace the config's list).
+    pub documents: Vec<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub formats: Option<Vec<ReportFormat>>,
+    pub fail_on: Option<FailOn>,
+}
+
+/// The outcome of a check: the run and the reports written.
+#[derive(Debug)]
+pub struct Outcome {
+    pub run: Run,
+    pub written: Vec<PathBuf>,
+}
+
+/// Loads the configuration named in the options, or the default one if it exists.
+pub fn load_config(opts: &CheckOptions) -> Result<Loaded> {
+    match &opts.config {
+        Some(p) => config::load(p),
+        None if Path::new(DEFAULT_CONFIG).is_file() => config::load(Path::new(DEFAULT_CONFIG)),
+        None => Ok(Loaded {
+            config: config::Config::default(),
+            path: None,
+        }),
+    }
+}
+
+/// The documents to check: those on the command line, else the config's.
+pub fn document_specs(opts: &CheckOptions, loaded: &Loaded) -> Result<Vec<DocumentSpec>> {
+    if !opts.documents.is_empty() {
+        return Ok(opts
+            .documents
+            .iter()
+            .map(|p| {
+                // A document the config also lists keeps its language and format.
+                let known = loaded
+                    .config
+                    .documents
+                    .iter()
+                    .find(|d| same_file(&loaded.resolve(&d.path), p));
+                DocumentSpec {
+                    path: p.clone(),
+                    display: p.display().to_string(),
+                    lang: known.and_then(|d| d.lang),
+                    format: known.and_then(|d| d.format),
+                }
+            })
+            .collect());
+    }
+    if loaded.config.documents.is_empty() {
+        return Err(Error::Usage(match &loaded.path {
+            Some(p) => format!(
+                "{} lists no documents; give them in `documents:` or on the command line",
+                p.display()
+            ),
+            None => format!("no documents to check: give them on the command line or create {DEFAULT_CONFIG}"),
+        }));
+    }
+    Ok(loaded
+        .config
+        .documents
+        .iter()
+        .map(|d| {
+            let path = loaded.resolve(&d.path);
+            DocumentSpec {
+                display: path.display().to_string(),
+                path,
+                lang: d.lang,
+                format: d.format,
+            }
+        })
+        .collect())
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Parses every document of a set.
+pub fn load_documents(specs: &[DocumentSpec], loaded: &Loaded) -> Result<Vec<Document>> {
+    specs
+        .iter()
+        .map(|s| document::load_document(s, &loaded.config.parse))
+        .collect()
+}
+
+/// Runs `citecheck check`: load, parse, validate, write the reports.
+pub fn check(opts: &CheckOptions) -> Result<Outcome> {
+    let loaded = load_config(opts)?;
+    let specs = document_specs(opts, &loaded)?;
+    let documents = load_documents(&specs, &loaded)?;
+    let findings = validate::run(&documents, &loaded.config);
+    let fail_on = opts.fail_on.unwrap_or(loaded.config.fail_on);
+    let run = Run::new(documents, findings, fail_on);
+    let out = opts.out.clone().unwrap_or_else(|| loaded.config.output.dir.clone());
+    let formats = opts
+        .formats
+        .clone()
+        .unwrap_or_else(|| loaded.config.output.formats.clone());
+    let written = report::write_all(&run, &out, &formats)?;
+    Ok(Outcome { run, written })
+}

@@ -1,0 +1,48 @@
+//! Thin binary: parse the arguments, call the library, map the outcome to an exit code.
+//!
+//! Exit codes (one table, also in the README):
+//! 0 = nothing at or above `--fail-on`; 1 = findings at or above it;
+//! 2 = usage, config or input error.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use citecheck::cli::{CheckArgs, Cli, Command};
+use citecheck::report::terminal;
+use clap::Parser;
+
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(EXIT_ERROR)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let args = match cli.command {
+        Some(Command::Check(args)) => args,
+        None => CheckArgs::default(),
+    };
+    match citecheck::check(&args.options()) {
+        Ok(outcome) => {
+            let text = terminal::render(&outcome.run, &outcome.written, args.quiet);
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            if outcome.run.failed() {
+                ExitCode::from(EXIT_FINDINGS)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("citecheck: error: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}

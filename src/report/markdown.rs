@@ -1,0 +1,116 @@
+//! The human-readable report (`citecheck.md`): a summary table, then the
+//! findings grouped by severity with file:line. Text that comes from the
+//! documents is escaped so it renders as text, never as markup.
+
+use std::fmt::Write;
+
+use super::Run;
+use crate::validate::Severity;
+
+/// Escapes text for Markdown (and the HTML that Markdown may carry).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '{' | '}' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn render(run: &Run) -> String {
+    let s = run.summary();
+    let mut out = String::new();
+    let _ = writeln!(out, "# citecheck report\n");
+    let _ = writeln!(
+        out,
+        "Generated {} by citecheck {}.\n",
+        run.generated_at, run.tool_version
+    );
+    let _ = writeln!(
+        out,
+        "| Document | Language | Format | Encoding | Entries | References | Markers |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---:|---:|---:|");
+    for d in &run.documents {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:?} | {} | {} | {} | {} |",
+            escape(&d.path),
+            d.lang,
+            d.format,
+            escape(&d.encoding),
+            d.entries.len(),
+            d.references.len(),
+            d.markers.len()
+        );
+    }
+    let _ = writeln!(out, "\n| Severity | Findings |\n|---|---:|");
+    for sev in [Severity::Error, Severity::Warning, Severity::Info] {
+        let _ = writeln!(out, "| {sev} | {} |", s.by_severity.get(&sev).copied().unwrap_or(0));
+    }
+    let verdict = if s.failed { "fails" } else { "passes" };
+    let _ = writeln!(
+        out,
+        "\nThe run {verdict} at `--fail-on {}`.",
+        format!("{:?}", s.fail_on).to_lowercase()
+    );
+    if !s.by_kind.is_empty() {
+        let _ = writeln!(out, "\n| Kind | Severity | Count |\n|---|---|---:|");
+        for (k, n) in &s.by_kind {
+            let _ = writeln!(out, "| `{}` | {} | {n} |", k.name(), k.severity());
+        }
+    }
+    for sev in [Severity::Error, Severity::Warning, Severity::Info] {
+        let group: Vec<_> = run.findings.iter().filter(|f| f.severity == sev).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let title = match sev {
+            Severity::Error => "Errors",
+            Severity::Warning => "Warnings",
+            Severity::Info => "Info",
+        };
+        let _ = writeln!(out, "\n## {title} ({})\n", group.len());
+        for f in group {
+            let fn_part = f.footnote.map(|n| format!(" \\[{n}\\]")).unwrap_or_default();
+            let _ = write!(
+                out,
+                "- `{}:{}`{fn_part} **{}**: {}",
+                escape(&f.file),
+                f.line,
+                f.kind.name(),
+                escape(&f.message)
+            );
+            if let Some(sug) = &f.suggestion {
+                let _ = write!(out, " — {}", escape(sug));
+            }
+            for r in &f.related {
+                let _ = write!(out, " (see `{}:{}`)", escape(&r.file), r.line);
+            }
+            out.push('\n');
+        }
+    }
+    if run.findings.is_empty() {
+        let _ = writeln!(out, "\nNo findings.");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(escape("<script>x</script>"), "\\<script\\>x\\</script\\>");
+        assert_eq!(escape("a|b\nc"), "a\\|b c");
+    }
+}

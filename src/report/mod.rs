@@ -1,0 +1,123 @@
+//! Findings → reports. Every format renders one [`Run`] and nothing else.
+
+pub mod json;
+pub mod markdown;
+pub mod terminal;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::config::ReportFormat;
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::validate::{FailOn, Finding, Kind, Severity};
+
+/// The result of one run: what every report renders.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub tool_version: String,
+    pub generated_at: String,
+    pub documents: Vec<Document>,
+    pub findings: Vec<Finding>,
+    pub fail_on: FailOn,
+}
+
+/// Counts for the summary of every format.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub documents: usize,
+    pub entries: usize,
+    pub references: usize,
+    pub findings: usize,
+    pub by_severity: BTreeMap<Severity, usize>,
+    pub by_kind: BTreeMap<Kind, usize>,
+    pub fail_on: FailOn,
+    /// Whether findings at or above `fail_on` exist (exit code 1).
+    pub failed: bool,
+}
+
+impl Run {
+    pub fn new(documents: Vec<Document>, findings: Vec<Finding>, fail_on: FailOn) -> Self {
+        Run {
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            generated_at: jiff::Timestamp::now()
+                .round(jiff::Unit::Second)
+                .unwrap_or_else(|_| jiff::Timestamp::now())
+                .to_string(),
+            documents,
+            findings,
+            fail_on,
+        }
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut by_severity: BTreeMap<Severity, usize> = [Severity::Error, Severity::Warning, Severity::Info]
+            .into_iter()
+            .map(|s| (s, 0))
+            .collect();
+        let mut by_kind = BTreeMap::new();
+        for f in &self.findings {
+            *by_severity.entry(f.severity).or_default() += 1;
+            *by_kind.entry(f.kind).or_default() += 1;
+        }
+        Summary {
+            documents: self.documents.len(),
+            entries: self.documents.iter().map(|d| d.entries.len()).sum(),
+            references: self.documents.iter().map(|d| d.references.len()).sum(),
+            findings: self.findings.len(),
+            by_severity,
+            by_kind,
+            fail_on: self.fail_on,
+            failed: self.failed(),
+        }
+    }
+
+    /// Whether any finding is at or above the fail-on threshold.
+    pub fn failed(&self) -> bool {
+        self.findings.iter().any(|f| self.fail_on.fails(f.severity))
+    }
+}
+
+/// Writes the requested reports into `dir`; returns the paths written.
+pub fn write_all(run: &Run, dir: &Path, formats: &[ReportFormat]) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Output {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut written = Vec::new();
+    for format in formats {
+        let (name, body) = match format {
+            ReportFormat::Json => ("citecheck.json", json::render(run)),
+            ReportFormat::Markdown => ("citecheck.md", markdown::render(run)),
+        };
+        let path = dir.join(name);
+        write_atomic(&path, body.as_bytes())?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Writes a file so that readers see the old content or the new, never half:
+/// a temporary file in the same folder, flushed, then renamed over the target.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let err = |source| Error::Output {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".citecheck-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(err)?;
+    tmp.write_all(bytes).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}

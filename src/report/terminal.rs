@@ -1,0 +1,61 @@
+//! The short summary printed on the terminal.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use super::Run;
+use crate::validate::Severity;
+
+/// Removes control characters (terminal escapes) from text taken from documents.
+pub fn clean(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// Renders the terminal output: findings at `min` severity and above (none
+/// when `quiet`), then the summary.
+pub fn render(run: &Run, written: &[PathBuf], quiet: bool) -> String {
+    let mut out = String::new();
+    if !quiet {
+        for d in &run.documents {
+            let _ = writeln!(
+                out,
+                "{} ({}, {}): {} entries, {} references, {} footnote markers",
+                clean(&d.path),
+                d.lang,
+                d.encoding,
+                d.entries.len(),
+                d.references.len(),
+                d.markers.len()
+            );
+        }
+        for f in run.findings.iter().filter(|f| f.severity >= Severity::Warning) {
+            let _ = writeln!(
+                out,
+                "{}:{}: {}[{}] {}",
+                clean(&f.file),
+                f.line,
+                f.severity,
+                f.kind,
+                clean(&f.message)
+            );
+        }
+    }
+    let s = run.summary();
+    let count = |sev| s.by_severity.get(&sev).copied().unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "citecheck: {} errors, {} warnings, {} info in {} documents ({} entries, {} references){}",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+        s.documents,
+        s.entries,
+        s.references,
+        if s.failed { " — FAILED" } else { "" }
+    );
+    if !written.is_empty() {
+        let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+        let _ = writeln!(out, "reports: {}", names.join(", "));
+    }
+    out
+}

@@ -1,0 +1,410 @@
+//! The two languages side by side: entries pair up, cite the same footnotes,
+//! give the same dates and figures; references carry the same numbers and
+//! point to the same sources with the same dates.
+//!
+//! Findings are reported on the second document of the pair (the one listed
+//! later in the config), with `related` pointing into the first.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Finding, Kind};
+use crate::document::{Document, Entry, Lang, Reference, Source, Unit, urls};
+
+/// How far the entry aligner looks ahead for a better match when the two
+/// documents have different numbers of entries. Keeps alignment linear.
+const LOOKAHEAD: usize = 4;
+
+fn lang_name(l: Lang) -> &'static str {
+    match l {
+        Lang::Ja => "Japanese",
+        Lang::En => "English",
+    }
+}
+
+pub fn check(a: &Document, b: &Document) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (ia, ib) in pair_entries(&a.entries, &b.entries) {
+        match (ia, ib) {
+            (Some(i), Some(j)) => compare_entries(a, &a.entries[i], b, &b.entries[j], &mut out),
+            (Some(i), None) => out.push(unpaired(a, &a.entries[i], b)),
+            (None, Some(j)) => out.push(unpaired(b, &b.entries[j], a)),
+            (None, None) => {}
+        }
+    }
+    compare_references(a, b, &mut out);
+    out
+}
+
+fn unpaired(doc: &Document, e: &Entry, other: &Document) -> Finding {
+    let what = e
+        .date_text
+        .as_deref()
+        .map(|d| format!("the entry dated {d:?}"))
+        .unwrap_or_else(|| "this entry".to_string());
+    Finding::new(
+        Kind::EntryUnpaired,
+        &doc.path,
+        e.line,
+        format!(
+            "{what} has no counterpart in the {} version ({})",
+            lang_name(other.lang),
+            other.path
+        ),
+    )
+}
+
+/// Whether two entries plausibly say the same thing: same month, or the same footnotes.
+fn compatible(x: &Entry, y: &Entry) -> bool {
+    let same_month = match (x.date, y.date) {
+        (Some(dx), Some(dy)) => {
+            dx.start.year == dy.start.year
+                && (dx.start.month == dy.start.month || dx.start.month.is_none() || dy.start.month.is_none())
+        }
+        _ => false,
+    };
+    same_month || (!x.footnotes.is_empty() && footnote_set(x) == footnote_set(y))
+}
+
+fn footnote_set(e: &Entry) -> BTreeSet<u32> {
+    e.footnotes.iter().copied().collect()
+}
+
+/// Pairs entries: by position when the counts agree, else by a linear greedy
+/// walk that skips an entry when a near neighbour matches better.
+pub fn pair_entries(a: &[Entry], b: &[Entry]) -> Vec<(Option<usize>, Option<usize>)> {
+    if a.len() == b.len() {
+        return (0..a.len()).map(|i| (Some(i), Some(i))).collect();
+    }
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if compatible(&a[i], &b[j]) {
+            out.push((Some(i), Some(j)));
+            i += 1;
+            j += 1;
+            continue;
+        }
+        let mut skipped = false;
+        for d in 1..=LOOKAHEAD {
+            if i + d < a.len() && compatible(&a[i + d], &b[j]) {
+                out.extend((i..i + d).map(|k| (Some(k), None)));
+                i += d;
+                skipped = true;
+                break;
+            }
+            if j + d < b.len() && compatible(&a[i], &b[j + d]) {
+                out.extend((j..j + d).map(|k| (None, Some(k))));
+                j += d;
+                skipped = true;
+                break;
+            }
+        }
+        if !skipped {
+            out.push((Some(i), Some(j)));
+            i += 1;
+            j += 1;
+        }
+    }
+    out.extend((i..a.len()).map(|k| (Some(k), None)));
+    out.extend((j..b.len()).map(|k| (None, Some(k))));
+    out
+}
+
+fn list(ns: &BTreeSet<u32>) -> String {
+    if ns.is_empty() {
+        return "none".to_string();
+    }
+    ns.iter().map(|n| format!("[{n}]")).collect::<Vec<_>>().join(", ")
+}
+
+fn compare_entries(a: &Document, ea: &Entry, b: &Document, eb: &Entry, out: &mut Vec<Finding>) {
+    let other = lang_name(a.lang);
+    let (fa, fb) = (footnote_set(ea), footnote_set(eb));
+    if fa != fb {
+        let diff: Vec<u32> = fa.symmetric_difference(&fb).copied().collect();
+        let mut f = Finding::new(
+            Kind::EntryFootnoteMismatch,
+            &b.path,
+            eb.line,
+            format!(
+                "this entry cites {} but the {other} entry cites {}",
+                list(&fb),
+                list(&fa)
+            ),
+        )
+        .related(&a.path, ea.line);
+        if let Some(&n) = diff.first() {
+            f = f.footnote(n);
+        }
+        out.push(f);
+    }
+    if let (Some(da), Some(db)) = (ea.date, eb.date) {
+        let text_a = ea.date_text.as_deref().unwrap_or_default();
+        let text_b = eb.date_text.as_deref().unwrap_or_default();
+        if db.is_reversed() && !da.is_reversed() {
+            // The reversed range itself is reported by the consistency check;
+            // here the counterpart says what was probably meant.
+            out.push(
+                Finding::new(
+                    Kind::DateMismatch,
+                    &b.path,
+                    eb.line,
+                    format!("the date {text_b:?} ({db}) cannot match the {other} entry's {text_a:?} ({da})"),
+                )
+                .related(&a.path, ea.line)
+                .suggest(format!("the {other} version says {da}")),
+            );
+        } else if da.is_reversed() && !db.is_reversed() {
+            out.push(
+                Finding::new(
+                    Kind::DateMismatch,
+                    &a.path,
+                    ea.line,
+                    format!(
+                        "the date {text_a:?} ({da}) cannot match the {} entry's {text_b:?} ({db})",
+                        lang_name(b.lang)
+                    ),
+                )
+                .related(&b.path, eb.line)
+                .suggest(format!("the {} version says {db}", lang_name(b.lang))),
+            );
+        } else if !da.agrees_with(&db) {
+            out.push(
+                Finding::new(
+                    Kind::DateMismatch,
+                    &b.path,
+                    eb.line,
+                    format!("the date {text_b:?} ({db}) differs from the {other} entry's {text_a:?} ({da})"),
+                )
+                .related(&a.path, ea.line)
+                .suggest("check the source and correct the wrong version"),
+            );
+        }
+    }
+    compare_figures(a, ea, b, eb, out);
+}
+
+/// Figure values with their text as written.
+type Values = Vec<(f64, String)>;
+
+/// A rule that pairs two sources.
+type PairRule<'r> = &'r dyn Fn(&Source, &Source) -> bool;
+
+fn compare_figures(a: &Document, ea: &Entry, b: &Document, eb: &Entry, out: &mut Vec<Finding>) {
+    let mut by_unit: BTreeMap<Unit, (Values, Values)> = BTreeMap::new();
+    for f in &ea.figures {
+        by_unit.entry(f.unit).or_default().0.push((f.value, f.text.clone()));
+    }
+    for f in &eb.figures {
+        by_unit.entry(f.unit).or_default().1.push((f.value, f.text.clone()));
+    }
+    for (unit, (mut xa, mut xb)) in by_unit {
+        // Remove the values both sides share; what is left on both sides disagrees.
+        xa.retain(|(v, _)| {
+            if let Some(k) = xb.iter().position(|(w, _)| same(*v, *w)) {
+                xb.remove(k);
+                false
+            } else {
+                true
+            }
+        });
+        if xa.is_empty() || xb.is_empty() {
+            continue;
+        }
+        let show = |xs: &[(f64, String)]| xs.iter().map(|(_, t)| format!("{t:?}")).collect::<Vec<_>>().join(", ");
+        out.push(
+            Finding::new(
+                Kind::FigureMismatch,
+                &b.path,
+                eb.line,
+                format!(
+                    "{} {} here but {} in the {} entry",
+                    unit.as_str(),
+                    show(&xb),
+                    show(&xa),
+                    lang_name(a.lang)
+                ),
+            )
+            .related(&a.path, ea.line)
+            .suggest("check the source and correct the wrong figure"),
+        );
+    }
+}
+
+fn same(x: f64, y: f64) -> bool {
+    (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0)
+}
+
+fn compare_references(a: &Document, b: &Document, out: &mut Vec<Finding>) {
+    let (ma, mb) = (first_by_number(a), first_by_number(b));
+    for (n, r) in &ma {
+        if !mb.contains_key(n) && b.reference_heading.is_some() {
+            out.push(
+                Finding::new(
+                    Kind::ReferenceMissingInPair,
+                    &a.path,
+                    r.line,
+                    format!(
+                        "reference [{n}] has no counterpart in the {} version",
+                        lang_name(b.lang)
+                    ),
+                )
+                .footnote(*n),
+            );
+        }
+    }
+    for (n, rb) in &mb {
+        match ma.get(n) {
+            None if a.reference_heading.is_some() => out.push(
+                Finding::new(
+                    Kind::ReferenceMissingInPair,
+                    &b.path,
+                    rb.line,
+                    format!(
+                        "reference [{n}] has no counterpart in the {} version",
+                        lang_name(a.lang)
+                    ),
+                )
+                .footnote(*n),
+            ),
+            None => {}
+            Some(ra) => compare_sources(a, ra, b, rb, out),
+        }
+    }
+}
+
+fn first_by_number(d: &Document) -> BTreeMap<u32, &Reference> {
+    let mut m = BTreeMap::new();
+    for r in &d.references {
+        m.entry(r.number).or_insert(r);
+    }
+    m
+}
+
+fn url_set(s: &Source) -> BTreeSet<String> {
+    s.urls.iter().map(|u| urls::normalize(&u.url)).collect()
+}
+
+fn host_set(s: &Source) -> BTreeSet<String> {
+    s.urls.iter().filter_map(|u| urls::host(&u.url)).collect()
+}
+
+/// Pairs the sources of two references: same URL first, then same host, then by position.
+fn pair_sources(sa: &[Source], sb: &[Source]) -> (Vec<(usize, usize)>, Vec<usize>, Vec<usize>) {
+    let mut taken_a = vec![false; sa.len()];
+    let mut taken_b = vec![false; sb.len()];
+    let mut pairs = Vec::new();
+    let rules: [PairRule; 2] = [&|x, y| !url_set(x).is_disjoint(&url_set(y)), &|x, y| {
+        !host_set(x).is_disjoint(&host_set(y))
+    }];
+    for rule in rules {
+        for (i, x) in sa.iter().enumerate() {
+            if taken_a[i] {
+                continue;
+            }
+            if let Some(j) = (0..sb.len()).find(|&j| !taken_b[j] && rule(x, &sb[j])) {
+                taken_a[i] = true;
+                taken_b[j] = true;
+                pairs.push((i, j));
+            }
+        }
+    }
+    let rest_a: Vec<usize> = (0..sa.len()).filter(|&i| !taken_a[i]).collect();
+    let rest_b: Vec<usize> = (0..sb.len()).filter(|&j| !taken_b[j]).collect();
+    let n = rest_a.len().min(rest_b.len());
+    pairs.extend(rest_a.iter().zip(&rest_b).map(|(&i, &j)| (i, j)));
+    pairs.sort_unstable();
+    (pairs, rest_a[n..].to_vec(), rest_b[n..].to_vec())
+}
+
+fn compare_sources(a: &Document, ra: &Reference, b: &Document, rb: &Reference, out: &mut Vec<Finding>) {
+    let n = rb.number;
+    let other = lang_name(a.lang);
+    let (pairs, only_a, only_b) = pair_sources(&ra.sources, &rb.sources);
+    for (i, j) in pairs {
+        let (sa, sb) = (&ra.sources[i], &rb.sources[j]);
+        let (ua, ub) = (url_set(sa), url_set(sb));
+        if !ua.is_empty() && !ub.is_empty() && ua.is_disjoint(&ub) {
+            let first_b = sb.urls.first().map(|u| u.url.as_str()).unwrap_or_default();
+            let first_a = sa.urls.first().map(|u| u.url.as_str()).unwrap_or_default();
+            let line_b = sb.urls.first().map_or(sb.line, |u| u.line);
+            let line_a = sa.urls.first().map_or(sa.line, |u| u.line);
+            if host_set(sa).is_disjoint(&host_set(sb)) {
+                out.push(
+                    Finding::new(
+                        Kind::SourceHostMismatch,
+                        &b.path,
+                        line_b,
+                        format!(
+                            "reference [{n}] cites {first_b} but the {other} version cites {first_a}, on another host"
+                        ),
+                    )
+                    .footnote(n)
+                    .url(first_b)
+                    .related(&a.path, line_a)
+                    .suggest("make sure both versions cite the same source"),
+                );
+            } else {
+                out.push(
+                    Finding::new(
+                        Kind::SourceLanguageVariant,
+                        &b.path,
+                        line_b,
+                        format!(
+                            "reference [{n}] cites {first_b}; the {other} version cites {first_a} on the same host"
+                        ),
+                    )
+                    .footnote(n)
+                    .url(first_b)
+                    .related(&a.path, line_a),
+                );
+            }
+        }
+        if let (Some(da), Some(db)) = (sa.date, sb.date)
+            && !da.agrees_with(&db)
+        {
+            out.push(
+                Finding::new(
+                    Kind::ReferenceDateMismatch,
+                    &b.path,
+                    sb.line,
+                    format!("reference [{n}] dates its source {db} but the {other} version says {da}"),
+                )
+                .footnote(n)
+                .related(&a.path, sa.line)
+                .suggest("check the source's date and correct the wrong version"),
+            );
+        }
+    }
+    for i in only_a {
+        let s = &ra.sources[i];
+        out.push(missing_source(a, s, n, b, rb.line));
+    }
+    for j in only_b {
+        let s = &rb.sources[j];
+        out.push(missing_source(b, s, n, a, ra.line));
+    }
+}
+
+fn missing_source(doc: &Document, s: &Source, n: u32, other: &Document, other_line: usize) -> Finding {
+    let what = s
+        .title
+        .as_deref()
+        .map(|t| format!("{t:?}"))
+        .unwrap_or_else(|| "a source".to_string());
+    let mut f = Finding::new(
+        Kind::SourceMissingInPair,
+        &doc.path,
+        s.line,
+        format!(
+            "reference [{n}] cites {what}, which the {} version does not",
+            lang_name(other.lang)
+        ),
+    )
+    .footnote(n)
+    .related(&other.path, other_line);
+    if let Some(u) = s.urls.first() {
+        f = f.url(&u.url);
+    }
+    f
+}

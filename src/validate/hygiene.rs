@@ -1,0 +1,110 @@
+//! Citation completeness and URL hygiene within one document.
+
+use std::collections::HashMap;
+
+use super::{Finding, Kind};
+use crate::document::{Document, Hygiene, urls};
+
+pub fn check(doc: &Document) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let file = doc.path.as_str();
+    let mut first_use: HashMap<String, (u32, usize)> = HashMap::new();
+    for r in &doc.references {
+        let many = r.sources.len() > 1;
+        for (i, s) in r.sources.iter().enumerate() {
+            let which = if many {
+                format!("source {} of reference [{}]", i + 1, r.number)
+            } else {
+                format!("reference [{}]", r.number)
+            };
+            if s.urls.is_empty() {
+                out.push(
+                    Finding::new(Kind::ReferenceWithoutUrl, file, s.line, format!("{which} has no URL"))
+                        .footnote(r.number),
+                );
+            }
+            if s.date.is_none() {
+                out.push(
+                    Finding::new(Kind::ReferenceWithoutDate, file, s.line, format!("{which} has no date"))
+                        .footnote(r.number),
+                );
+            }
+            if s.title.is_none() {
+                out.push(
+                    Finding::new(
+                        Kind::ReferenceWithoutTitle,
+                        file,
+                        s.line,
+                        format!("{which} has no quoted title"),
+                    )
+                    .footnote(r.number),
+                );
+            }
+            for u in &s.urls {
+                for h in &u.hygiene {
+                    match h {
+                        Hygiene::TrailingPunctuation {
+                            stripped,
+                            reportable: true,
+                        } => out.push(
+                            Finding::new(
+                                Kind::UrlTrailingPunctuation,
+                                file,
+                                u.line,
+                                format!("{stripped:?} is glued to the end of the URL {}", u.url),
+                            )
+                            .footnote(r.number)
+                            .url(&u.url)
+                            .suggest(format!(
+                                "write the URL as {} (with a space or line break after it)",
+                                u.url
+                            )),
+                        ),
+                        Hygiene::TrailingPunctuation { .. } => {}
+                        Hygiene::RunIntoText { rest } => out.push(
+                            Finding::new(
+                                Kind::UrlRunIntoText,
+                                file,
+                                u.line,
+                                format!("the URL {} runs into the following text {rest:?}", u.url),
+                            )
+                            .footnote(r.number)
+                            .url(&u.url)
+                            .suggest(format!("separate them: \"{} {rest}\"", u.url)),
+                        ),
+                        Hygiene::Invalid { reason } => out.push(
+                            Finding::new(
+                                Kind::InvalidUrl,
+                                file,
+                                u.line,
+                                format!("{:?} is not a valid URL: {reason}", u.raw),
+                            )
+                            .footnote(r.number)
+                            .url(&u.url),
+                        ),
+                    }
+                }
+                let key = urls::normalize(&u.url);
+                match first_use.get(&key) {
+                    Some(&(n, line)) if n != r.number => out.push(
+                        Finding::new(
+                            Kind::DuplicateUrl,
+                            file,
+                            u.line,
+                            format!("the URL {} is also cited by reference [{n}]", u.url),
+                        )
+                        .footnote(r.number)
+                        .url(&u.url)
+                        .related(file, line)
+                        .suggest(format!("cite reference [{n}] again instead of repeating it")),
+                    ),
+                    Some(_) => {}
+                    None => {
+                        first_use.insert(key, (r.number, u.line));
+                    }
+                }
+            }
+        }
+    }
+    out
+}

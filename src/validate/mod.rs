@@ -1,0 +1,239 @@
+//! Documents → findings.
+//!
+//! Each check is a plain function from parsed documents to [`Finding`]s:
+//! [`numbering`] and [`hygiene`] look at one document, [`alignment`] at a
+//! Japanese/English pair, [`consistency`] at dates within a document.
+
+pub mod alignment;
+pub mod consistency;
+pub mod hygiene;
+pub mod numbering;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::document::Document;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The lowest severity that fails a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    /// Whether a finding of this severity fails the run.
+    pub fn fails(self, s: Severity) -> bool {
+        match self {
+            FailOn::Error => s >= Severity::Error,
+            FailOn::Warning => s >= Severity::Warning,
+            FailOn::Info => true,
+            FailOn::Never => false,
+        }
+    }
+}
+
+macro_rules! kinds {
+    ($($variant:ident = $name:literal, $sev:ident, $doc:literal;)*) => {
+        /// What a finding is about. The names are the stable strings of the JSON report.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Kind {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Kind {
+            /// Every kind, in report order.
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant,)*];
+
+            /// The stable snake_case name.
+            pub fn name(self) -> &'static str {
+                match self { $(Kind::$variant => $name,)* }
+            }
+
+            /// The severity findings of this kind carry.
+            pub fn severity(self) -> Severity {
+                match self { $(Kind::$variant => Severity::$sev,)* }
+            }
+
+            /// One line saying what the kind means.
+            pub fn description(self) -> &'static str {
+                match self { $(Kind::$variant => $doc,)* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Kind> {
+                match name { $($name => Some(Kind::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+kinds! {
+    // Numbering within a document.
+    DuplicateReference = "duplicate_reference", Error, "Two reference-list items carry the same number.";
+    MissingReference = "missing_reference", Error, "A footnote marker cites a number the reference list does not have.";
+    InvalidNumber = "invalid_number", Error, "A footnote marker or reference number that is not a usable number.";
+    UncitedReference = "uncited_reference", Warning, "A reference that no footnote marker cites.";
+    NumberingGap = "numbering_gap", Warning, "The reference list skips numbers.";
+    CitationOrder = "citation_order", Warning, "A footnote is first cited after a higher-numbered one.";
+    NoReferenceSection = "no_reference_section", Warning, "The document has no reference-list heading.";
+    // Alignment between the languages.
+    EntryFootnoteMismatch = "entry_footnote_mismatch", Error, "Paired entries cite different footnotes.";
+    EntryUnpaired = "entry_unpaired", Warning, "An entry has no counterpart in the other language.";
+    ReferenceMissingInPair = "reference_missing_in_pair", Warning, "A reference number exists in one language only.";
+    SourceHostMismatch = "source_host_mismatch", Warning, "The two languages cite a source on different hosts.";
+    SourceMissingInPair = "source_missing_in_pair", Warning, "A reference cites a source that its counterpart does not.";
+    ReferenceDateMismatch = "reference_date_mismatch", Warning, "The two languages give a source different dates.";
+    SourceLanguageVariant = "source_language_variant", Info, "The two languages cite different pages of the same host (usually the page in each language).";
+    // Dates and figures.
+    DateMismatch = "date_mismatch", Error, "Paired entries give different dates.";
+    ReversedDateRange = "reversed_date_range", Error, "A date range ends before it starts.";
+    InvalidDate = "invalid_date", Error, "A date that does not exist (month 13, February 30).";
+    FigureMismatch = "figure_mismatch", Error, "Paired entries give different values for the same counted quantity.";
+    // Citation completeness.
+    ReferenceWithoutUrl = "reference_without_url", Warning, "A cited source has no URL.";
+    ReferenceWithoutDate = "reference_without_date", Warning, "A cited source has no date.";
+    ReferenceWithoutTitle = "reference_without_title", Warning, "A cited source has no quoted title.";
+    // URL hygiene.
+    InvalidUrl = "invalid_url", Error, "A URL that cannot be parsed or has no host.";
+    UrlRunIntoText = "url_run_into_text", Warning, "A URL runs into the next word with no separator.";
+    DuplicateUrl = "duplicate_url", Warning, "The same URL is cited under two reference numbers.";
+    UrlTrailingPunctuation = "url_trailing_punctuation", Info, "Punctuation glued to the end of a URL (stripped before use).";
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A place in a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+}
+
+/// One problem found in the documents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub kind: Kind,
+    pub severity: Severity,
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// The footnote / reference number concerned, if any.
+    pub footnote: Option<u32>,
+    pub message: String,
+    pub suggestion: Option<String>,
+    /// The other language's place, for findings about a pair.
+    pub related: Vec<Location>,
+    /// The URL concerned, if any (credentials redacted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl Finding {
+    pub fn new(kind: Kind, file: &str, line: usize, message: impl Into<String>) -> Self {
+        Finding {
+            kind,
+            severity: kind.severity(),
+            file: file.to_string(),
+            line,
+            footnote: None,
+            message: message.into(),
+            suggestion: None,
+            related: Vec::new(),
+            url: None,
+        }
+    }
+
+    pub fn footnote(mut self, n: u32) -> Self {
+        self.footnote = Some(n);
+        self
+    }
+
+    pub fn suggest(mut self, s: impl Into<String>) -> Self {
+        self.suggestion = Some(s.into());
+        self
+    }
+
+    pub fn related(mut self, file: &str, line: usize) -> Self {
+        self.related.push(Location {
+            file: file.to_string(),
+            line,
+        });
+        self
+    }
+
+    pub fn url(mut self, u: &str) -> Self {
+        self.url = Some(crate::redact::url(u));
+        self
+    }
+}
+
+/// Runs every check over a document set. Documents pair up in order: the
+/// n-th Japanese document with the n-th English one.
+pub fn run(docs: &[Document], config: &Config) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for doc in docs {
+        findings.extend(numbering::check(doc));
+        findings.extend(consistency::check(doc));
+        findings.extend(hygiene::check(doc));
+    }
+    for (a, b) in pairs(docs) {
+        findings.extend(alignment::check(a, b));
+    }
+    findings.retain(|f| !config.checks.disable.iter().any(|d| d == f.kind.name()));
+    let order: Vec<&str> = docs.iter().map(|d| d.path.as_str()).collect();
+    findings.sort_by(|x, y| {
+        let fx = order.iter().position(|p| *p == x.file);
+        let fy = order.iter().position(|p| *p == y.file);
+        (fx, x.line, x.kind, x.footnote, &x.message).cmp(&(fy, y.line, y.kind, y.footnote, &y.message))
+    });
+    findings.dedup();
+    findings
+}
+
+/// The language pairs of a set, in config order (first of each pair as listed).
+pub fn pairs(docs: &[Document]) -> Vec<(&Document, &Document)> {
+    use crate::document::Lang;
+    let ja: Vec<&Document> = docs.iter().filter(|d| d.lang == Lang::Ja).collect();
+    let en: Vec<&Document> = docs.iter().filter(|d| d.lang == Lang::En).collect();
+    ja.into_iter()
+        .zip(en)
+        .map(|(j, e)| {
+            let jpos = docs.iter().position(|d| std::ptr::eq(d, j));
+            let epos = docs.iter().position(|d| std::ptr::eq(d, e));
+            if jpos <= epos { (j, e) } else { (e, j) }
+        })
+        .collect()
+}
