@@ -73,7 +73,24 @@ fn ends_url(c: char) -> bool {
 fn is_trailing_punct(c: char) -> bool {
     matches!(
         c,
-        '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '」' | '）' | '。' | '、' | '\'' | '’' | '”' | '>'
+        '.' | ','
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | ')'
+            | ']'
+            | '」'
+            | '）'
+            | '。'
+            | '、'
+            | '』'
+            | '】'
+            | '，'
+            | '\''
+            | '’'
+            | '”'
+            | '>'
     )
 }
 
@@ -98,7 +115,21 @@ pub fn find_in_line(line: &str, line_no: usize, english_style: bool) -> Vec<Loca
         let tail = &line[pos..];
         let len = tail.find(ends_url).unwrap_or(tail.len());
         let raw = &tail[..len];
-        let (url, url_len, hygiene) = clean(raw, &line[pos + len..], english_style);
+        let (url, url_len, mut hygiene) = clean(raw, &line[pos + len..], english_style);
+        // Japanese punctuation ends a URL but is still glued to it (`…html。`).
+        if let Some(c) = line[pos + len..].chars().next().filter(|c| is_trailing_punct(*c))
+            && !hygiene
+                .iter()
+                .any(|h| matches!(h, Hygiene::TrailingPunctuation { .. } | Hygiene::RunIntoText { .. }))
+        {
+            hygiene.insert(
+                0,
+                Hygiene::TrailingPunctuation {
+                    stripped: c.to_string(),
+                    reportable: true,
+                },
+            );
+        }
         out.push(Located {
             url: CitedUrl {
                 raw: raw.to_string(),
@@ -271,6 +302,14 @@ mod tests {
         );
         let u = one("参照：http://example.jp/a.html」。", false);
         assert_eq!(u.url, "http://example.jp/a.html");
+        assert_eq!(
+            u.hygiene,
+            vec![Hygiene::TrailingPunctuation {
+                stripped: "」".into(),
+                reportable: true
+            }]
+        );
+        assert!(one("http://example.jp/a.html 。", false).hygiene.is_empty());
     }
 
     #[test]
