@@ -380,7 +380,12 @@ fn extend_range(t: &str, found: Found) -> Found {
 /// Parses a date at the very start of `text` (after white space), as an entry
 /// of a timeline begins: `2014年2月3~4日:`, `February 3 to 4, 2014:`, `2009:`.
 pub fn leading(text: &str) -> Option<Found> {
-    let folded = fold_width(text);
+    // A leading date is short: look at the start of the line only.
+    let mut cut = text.len().min(160);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let folded = fold_width(&text[..cut]);
     let t = folded.as_ref();
     let lead = t.len() - t.trim_start().len();
     let found = find_first(t)?;

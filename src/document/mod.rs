@@ -7,7 +7,9 @@
 
 pub mod dates;
 pub mod figures;
+pub mod html;
 pub mod load;
+pub mod markdown;
 pub mod markers;
 pub mod normalize;
 pub mod references;
@@ -80,6 +82,15 @@ pub struct Line {
     /// 1-based line number in the source file.
     pub number: usize,
     pub text: String,
+}
+
+/// What a format reader hands to the structure parser.
+#[derive(Debug, Clone, Default)]
+pub struct Lines {
+    pub lines: Vec<Line>,
+    /// Index of the first reference-list line when the format marks the list
+    /// itself (Markdown `[^N]:` definitions, HTML `<li id="fnN">`).
+    pub reference_start: Option<usize>,
 }
 
 /// A parsed document.
@@ -189,11 +200,7 @@ pub struct DocumentSpec {
 pub fn load_document(spec: &DocumentSpec, cfg: &ParseConfig) -> Result<Document> {
     let decoded = load::read(&spec.path)?;
     let format = spec.format.unwrap_or_else(|| Format::from_path(&spec.path));
-    let lines = match format {
-        // Markdown and HTML readers arrive with the input-forms issue; until then
-        // they are read as text, which already handles `[N]` markers.
-        Format::Text | Format::Markdown | Format::Html => text::lines(&decoded.text),
-    };
+    let lines = read_lines(format, &decoded.text);
     let lang = spec.lang.unwrap_or_else(|| detect_lang(&decoded.text));
     Ok(structure::parse(
         &spec.display,
@@ -203,6 +210,18 @@ pub fn load_document(spec: &DocumentSpec, cfg: &ParseConfig) -> Result<Document>
         &lines,
         cfg,
     ))
+}
+
+/// Turns text into numbered logical lines with the reader of its format.
+pub fn read_lines(format: Format, text: &str) -> Lines {
+    match format {
+        Format::Text => Lines {
+            lines: text::lines(text),
+            reference_start: None,
+        },
+        Format::Markdown => markdown::lines(text),
+        Format::Html => html::lines(text),
+    }
 }
 
 /// Guesses the language of a text: Japanese when a noticeable share of its

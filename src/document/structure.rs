@@ -17,13 +17,22 @@ use regex::Regex;
 use super::normalize::{fold_width, trim};
 use super::references::{self, Piece};
 use super::{
-    Anomaly, AnomalyKind, DateSpan, Document, Entry, Format, Lang, Line, Marker, Reference, dates, figures, markers,
+    Anomaly, AnomalyKind, DateSpan, Document, Entry, Format, Lang, Line, Lines, Marker, Reference, dates, figures,
+    markers,
 };
 use crate::config::ParseConfig;
 
 /// Parses a document's lines.
-pub fn parse(path: &str, lang: Lang, format: Format, encoding: String, lines: &[Line], cfg: &ParseConfig) -> Document {
-    let heading = find_heading(lines, cfg);
+pub fn parse(path: &str, lang: Lang, format: Format, encoding: String, read: &Lines, cfg: &ParseConfig) -> Document {
+    let lines = read.lines.as_slice();
+    // The reference list starts after its heading, or where the format marks it
+    // (Markdown footnote definitions, HTML footnote lists without a heading).
+    let (heading, refs_from) = match (find_heading(lines, cfg), read.reference_start) {
+        (Some(h), None) => (Some(h), h + 1),
+        (Some(h), Some(r)) if h < r => (Some(h), h + 1),
+        (_, Some(r)) => (Some(r), r),
+        (None, None) => (None, lines.len()),
+    };
     let body_end = heading.unwrap_or(lines.len());
     let mut doc = Document {
         path: path.to_string(),
@@ -39,8 +48,8 @@ pub fn parse(path: &str, lang: Lang, format: Format, encoding: String, lines: &[
         anomalies: Vec::new(),
     };
     parse_body(&lines[..body_end], &mut doc);
-    if let Some(h) = heading {
-        parse_references(&lines[h + 1..], &mut doc);
+    if heading.is_some() {
+        parse_references(&lines[refs_from..], &mut doc);
     }
     doc
 }
@@ -237,8 +246,16 @@ fn parse_body(lines: &[Line], doc: &mut Document) {
     }
 }
 
+/// Entries longer than this (pasted garbage, a whole page on one line) have
+/// their figures read from this much of their start only.
+const FIGURE_TEXT_LIMIT: usize = 64 * 1024;
+
 fn finish(mut e: Entry) -> Entry {
-    e.figures = figures::extract(&e.text);
+    let mut cut = e.text.len().min(FIGURE_TEXT_LIMIT);
+    while !e.text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    e.figures = figures::extract(&e.text[..cut]);
     e
 }
 

@@ -1,0 +1,433 @@
+//! The HTML reader: saved web pages → logical lines, with line numbers that
+//! point into the HTML source.
+//!
+//! It runs html5ever's tokenizer (the parser under scraper) rather than
+//! scraper's tree, because the tokenizer reports the source line of every token
+//! and a tree does not. Block elements end a logical line; entities are decoded;
+//! `<script>`, `<style>` and `<title>` are skipped. Citation markup is rewritten
+//! into the plain-text grammar:
+//! - markers: `<a href="#fn3">`, `<a href="#cite_note-3">`, `<sup>3</sup>` → `[3]`;
+//! - footnote items `<li id="fn3">` / `<li id="cite_note-3">` → `[3] …` (and
+//!   they mark where the reference list starts when no heading does);
+//! - other list items: `<ol>` → `N. …`, `<ul>` → `• …`;
+//! - links: `<a href="http://…">text</a>` → `text http://…` (the URL once).
+
+use std::cell::RefCell;
+use std::sync::LazyLock;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
+use regex::Regex;
+
+use super::{Line, Lines};
+
+static FOOTNOTE_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^#?(?:fn[:\-_]?|cite_note-(?:[^#]*-)?|note-|footnote-|endnote-|_ftn|ftn|ref_)(?P<n>[0-9]{1,9})$")
+        .expect("valid regex")
+});
+static BACKLINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"#(?:fnref|cite_ref|_ftnref|ftnref|noteref|ref-)").expect("valid regex"));
+static SUP_NUMBERS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[0-9]{1,9}(?:\s*[,\-–]\s*[0-9]{1,9})*$").expect("valid regex"));
+
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "nav",
+    "aside",
+    "blockquote",
+    "dd",
+    "dt",
+    "dl",
+    "hr",
+    "pre",
+    "figure",
+    "figcaption",
+    "body",
+    "html",
+    "address",
+];
+
+struct Anchor {
+    /// A footnote's link back to its marker (`↩`): its text is dropped.
+    backlink: bool,
+    href: Option<String>,
+    marker: Option<String>,
+    text: String,
+}
+
+struct List {
+    ordered: bool,
+    next: u32,
+}
+
+#[derive(Default)]
+struct State {
+    out: Lines,
+    cur: String,
+    cur_line: u64,
+    last_line: u64,
+    skip: Option<String>,
+    anchor: Option<Anchor>,
+    sup: Option<String>,
+    lists: Vec<List>,
+    li_depth: usize,
+    indent_next: bool,
+    footnote_item: bool,
+    in_pre: bool,
+}
+
+impl State {
+    fn flush(&mut self) {
+        let text = std::mem::take(&mut self.cur);
+        let line = if self.cur_line == 0 {
+            self.last_line.max(1)
+        } else {
+            self.cur_line
+        };
+        self.cur_line = 0;
+        if text.trim().is_empty() || is_bare_prefix(&text) {
+            return;
+        }
+        if self.footnote_item && self.out.reference_start.is_none() {
+            self.out.reference_start = Some(self.out.lines.len());
+        }
+        self.footnote_item = false;
+        self.out.lines.push(Line {
+            number: line as usize,
+            text: text.trim_end().to_string(),
+        });
+    }
+
+    fn text(&mut self, s: &str, line: u64) {
+        if let Some(sup) = self.sup.as_mut() {
+            sup.push_str(s);
+            return;
+        }
+        if self.anchor.is_some() {
+            if self.cur_line == 0 && !s.trim_matches(is_html_space).is_empty() {
+                self.begin_line(line);
+            }
+            if let Some(a) = self.anchor.as_mut() {
+                a.text.push_str(s);
+            }
+            return;
+        }
+        if self.in_pre {
+            let mut first = true;
+            for piece in s.split('\n') {
+                if !first {
+                    self.flush();
+                }
+                first = false;
+                self.push_inline(piece, line);
+            }
+            return;
+        }
+        self.push_inline(s, line);
+    }
+
+    fn push_inline(&mut self, s: &str, line: u64) {
+        if self.cur_line == 0 && !s.trim_matches(is_html_space).is_empty() {
+            // The token is reported on the line where it ends; count back to where its text starts.
+            let first = s.find(|c: char| !is_html_space(c)).unwrap_or(0);
+            self.begin_line(line.saturating_sub(s[first..].matches('\n').count() as u64).max(1));
+        }
+        let mut prev_space = self.cur.ends_with(' ') || self.cur.is_empty();
+        for c in s.chars() {
+            if is_html_space(c) {
+                if !prev_space {
+                    self.cur.push(' ');
+                }
+                prev_space = true;
+            } else {
+                self.cur.push(c);
+                prev_space = false;
+            }
+        }
+    }
+
+    /// The first text of a logical line: remember its line, indent a continuation.
+    fn begin_line(&mut self, line: u64) {
+        self.cur_line = line;
+        if self.indent_next {
+            self.cur.push_str("    ");
+            self.indent_next = false;
+        }
+    }
+
+    fn start(&mut self, tag: &Tag, line: u64) -> TokenSinkResult<()> {
+        let name: &str = &tag.name;
+        if self.skip.is_some() {
+            return TokenSinkResult::Continue;
+        }
+        let attr = |n: &str| {
+            tag.attrs
+                .iter()
+                .find(|a| &*a.name.local == n)
+                .map(|a| a.value.to_string())
+        };
+        match name {
+            "script" | "style" | "title" | "noscript" | "textarea" | "template" => {
+                if !tag.self_closing {
+                    self.skip = Some(name.to_string());
+                }
+                return match name {
+                    "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+                    "style" | "noscript" => TokenSinkResult::RawData(RawKind::Rawtext),
+                    "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
+                    _ => TokenSinkResult::Continue,
+                };
+            }
+            "br" => {
+                self.flush();
+                self.indent_next = self.li_depth > 0;
+            }
+            "ul" | "ol" => {
+                self.flush();
+                let start = attr("start").and_then(|s| s.trim().parse().ok()).unwrap_or(1);
+                self.lists.push(List {
+                    ordered: name == "ol",
+                    next: start,
+                });
+            }
+            "li" => {
+                self.flush();
+                self.li_depth += 1;
+                self.cur_line = line;
+                let footnote = attr("id").and_then(|id| FOOTNOTE_ID.captures(&id).map(|c| c["n"].to_string()));
+                if let Some(n) = footnote {
+                    self.cur.push_str(&format!("[{n}] "));
+                    self.footnote_item = true;
+                } else if let Some(list) = self.lists.last_mut() {
+                    if let Some(v) = attr("value").and_then(|v| v.trim().parse().ok()) {
+                        list.next = v;
+                    }
+                    if list.ordered {
+                        self.cur.push_str(&format!("{}. ", list.next));
+                        list.next += 1;
+                    } else {
+                        self.cur.push_str("• ");
+                    }
+                } else {
+                    self.cur.push_str("• ");
+                }
+            }
+            "a" => {
+                let href = attr("href");
+                let marker = href.as_deref().and_then(|h| {
+                    let frag = &h[h.find('#')?..];
+                    FOOTNOTE_ID.captures(frag).map(|c| c["n"].to_string())
+                });
+                let backlink = href.as_deref().is_some_and(|h| BACKLINK.is_match(h));
+                let href = href.filter(|h| {
+                    let l = h.trim_start().to_ascii_lowercase();
+                    l.starts_with("http://") || l.starts_with("https://")
+                });
+                if marker.is_some() {
+                    // `<sup><a href="#fn1">1</a></sup>`: the anchor makes the marker.
+                    self.sup = None;
+                }
+                self.anchor = Some(Anchor {
+                    href,
+                    marker,
+                    backlink,
+                    text: String::new(),
+                });
+            }
+            "sup" if self.anchor.is_none() => self.sup = Some(String::new()),
+            "td" | "th" => self.cur.push(' '),
+            "pre" => {
+                self.flush();
+                self.in_pre = true;
+            }
+            n if BLOCKS.contains(&n) => self.flush(),
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+
+    fn end(&mut self, tag: &Tag) {
+        let name: &str = &tag.name;
+        if let Some(skip) = &self.skip {
+            if skip == name {
+                self.skip = None;
+            }
+            return;
+        }
+        match name {
+            "a" => {
+                if let Some(a) = self.anchor.take() {
+                    let text = a.text.trim().to_string();
+                    let piece = match (a.marker, a.href) {
+                        _ if a.backlink => String::new(),
+                        (Some(n), _) => format!("[{n}]"),
+                        (None, Some(href)) if !text.contains(href.trim()) => {
+                            if text.is_empty() {
+                                href
+                            } else {
+                                format!("{text} {href}")
+                            }
+                        }
+                        _ => text,
+                    };
+                    self.append_inline(&piece);
+                }
+            }
+            "sup" => {
+                if let Some(s) = self.sup.take() {
+                    let inner = s
+                        .trim()
+                        .trim_start_matches(['[', '('])
+                        .trim_end_matches([']', ')'])
+                        .trim();
+                    let piece = if SUP_NUMBERS.is_match(inner) {
+                        format!("[{inner}]")
+                    } else {
+                        s
+                    };
+                    self.append_inline(&piece);
+                }
+            }
+            "ul" | "ol" => {
+                self.flush();
+                self.separate();
+                self.lists.pop();
+            }
+            "li" => {
+                self.flush();
+                self.separate();
+                self.li_depth = self.li_depth.saturating_sub(1);
+                self.indent_next = false;
+            }
+            "pre" => {
+                self.flush();
+                self.in_pre = false;
+            }
+            n if BLOCKS.contains(&n) => {
+                self.flush();
+                self.separate();
+            }
+            _ => {}
+        }
+    }
+
+    /// Ends a block with an empty line, as a blank line ends a paragraph in
+    /// text: the structure parser reads a non-indented line right after a
+    /// reference item as its continuation, and after a blank as the list's end.
+    fn separate(&mut self) {
+        if self.out.lines.last().is_some_and(|l| !l.text.is_empty()) {
+            let number = self.last_line.max(1) as usize;
+            self.out.lines.push(Line {
+                number,
+                text: String::new(),
+            });
+        }
+    }
+
+    fn append_inline(&mut self, piece: &str) {
+        if self.anchor.is_none() && self.cur_line == 0 && !piece.trim().is_empty() {
+            self.begin_line(self.last_line);
+        }
+        if let Some(a) = self.anchor.as_mut() {
+            a.text.push_str(piece);
+        } else {
+            self.cur.push_str(piece);
+        }
+    }
+}
+
+fn is_html_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0C')
+}
+
+fn is_bare_prefix(t: &str) -> bool {
+    let t = t.trim();
+    t == "•" || (t.ends_with('.') && t[..t.len() - 1].bytes().all(|b| b.is_ascii_digit()))
+}
+
+struct Sink(RefCell<State>);
+
+impl TokenSink for Sink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
+        let mut st = self.0.borrow_mut();
+        st.last_line = line;
+        match token {
+            Token::TagToken(tag) => match tag.kind {
+                TagKind::StartTag => return st.start(&tag, line),
+                TagKind::EndTag => st.end(&tag),
+            },
+            Token::CharacterTokens(t) if st.skip.is_none() => st.text(&t, line),
+            Token::EOFToken => st.flush(),
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+/// Reads HTML into logical lines.
+pub fn lines(source: &str) -> Lines {
+    let tokenizer = Tokenizer::new(Sink(RefCell::new(State::default())), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(source));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    let mut st = tokenizer.sink.0.into_inner();
+    st.flush();
+    st.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(html: &str) -> Vec<(usize, String)> {
+        lines(html)
+            .lines
+            .into_iter()
+            .filter(|l| !l.text.is_empty())
+            .map(|l| (l.number, l.text))
+            .collect()
+    }
+
+    #[test]
+    fn markers_items_and_links() {
+        let html = "<html><head><title>T</title><script>var a='[9]';</script></head><body>\n<ul>\n<li>2014年2月3日:会合。<sup><a href=\"#fn1\">1</a></sup></li>\n<li>June 2014: met.<sup>2</sup> &amp; more</li>\n</ul>\n<h2>参考文献</h2>\n<ol>\n<li id=\"fn1\">外務省「題」<br>\n<a href=\"http://a.jp/x.html\">http://a.jp/x.html</a></li>\n<li id=\"cite_note-2\">Jiji, “T,” <a href=\"https://b.jp/y\">link</a>.</li>\n</ol></body></html>";
+        let got = texts(html);
+        assert_eq!(
+            got,
+            vec![
+                (3, "• 2014年2月3日:会合。[1]".to_string()),
+                (4, "• June 2014: met.[2] & more".to_string()),
+                (6, "参考文献".to_string()),
+                (8, "[1] 外務省「題」".to_string()),
+                (9, "    http://a.jp/x.html".to_string()),
+                (10, "[2] Jiji, “T,” link https://b.jp/y.".to_string()),
+            ]
+        );
+        let read = lines(html);
+        assert_eq!(read.lines[read.reference_start.unwrap()].text, "[1] 外務省「題」");
+    }
+
+    #[test]
+    fn multi_line_text_keeps_its_first_line() {
+        let got = texts("<p>\nfirst\nsecond</p>\n<p>third</p>");
+        assert_eq!(got, vec![(2, "first second".to_string()), (4, "third".to_string())]);
+    }
+}
