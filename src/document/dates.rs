@@ -325,22 +325,41 @@ fn patterns() -> [(&'static Regex, Builder); 5] {
 pub fn find_first(text: &str) -> Option<Found> {
     let folded = fold_width(text);
     let t = folded.as_ref();
-    let mut best: Option<Found> = None;
-    for (re, build) in patterns() {
-        if let Some(c) = re.captures(t) {
-            let m = c.get(0).expect("group 0");
-            if best.is_none_or(|b| m.start() < b.start)
-                && let Some(span) = build(&c)
-            {
-                best = Some(Found {
-                    span,
-                    start: m.start(),
-                    end: m.end(),
-                });
-            }
+    // Every date written here carries a four-digit year: most text has none.
+    if !has_four_digits(t) {
+        return None;
+    }
+    let has_nen = t.contains('年');
+    let has_month = MONTH_HINT.is_match(t);
+    // Find the earliest match of each pattern with the fast matcher, then read
+    // the captures of the winner only.
+    let mut best: Option<(usize, usize)> = None;
+    for (i, (re, _)) in patterns().iter().enumerate() {
+        let applicable = match i {
+            0 => has_nen,
+            3 => true,
+            _ => has_month,
+        };
+        if !applicable {
+            continue;
+        }
+        if let Some(m) = re.find(t)
+            && best.is_none_or(|(start, _)| m.start() < start)
+        {
+            best = Some((m.start(), i));
         }
     }
-    let best = best.or_else(|| {
+    let found = best.and_then(|(start, i)| {
+        let (re, build) = patterns()[i];
+        let c = re.captures_at(t, start)?;
+        let m = c.get(0)?;
+        Some(Found {
+            span: build(&c)?,
+            start: m.start(),
+            end: m.end(),
+        })
+    });
+    let found = found.or_else(|| {
         let c = YEAR.captures(t)?;
         let m = c.get(0)?;
         Some(Found {
@@ -349,8 +368,26 @@ pub fn find_first(text: &str) -> Option<Found> {
             end: m.end(),
         })
     })?;
-    Some(extend_range(t, best))
+    Some(extend_range(t, found))
 }
+
+fn has_four_digits(t: &str) -> bool {
+    let mut run = 0;
+    for b in t.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run == 4 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
+static MONTH_HINT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec").expect("valid regex"));
 
 /// `December 28, 2013 to January 3, 2014`: two full dates joined by a range word.
 fn extend_range(t: &str, found: Found) -> Found {

@@ -12,6 +12,7 @@
 //! - other list items: `<ol>` → `N. …`, `<ul>` → `• …`;
 //! - links: `<a href="http://…">text</a>` → `text http://…` (the URL once).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
@@ -77,7 +78,7 @@ struct List {
 
 #[derive(Default)]
 struct State {
-    out: Lines,
+    out: Lines<'static>,
     cur: String,
     cur_line: u64,
     last_line: u64,
@@ -109,7 +110,7 @@ impl State {
         self.footnote_item = false;
         self.out.lines.push(Line {
             number: line as usize,
-            text: text.trim_end().to_string(),
+            text: Cow::Owned(text.trim_end().to_string()),
         });
     }
 
@@ -334,7 +335,7 @@ impl State {
             let number = self.last_line.max(1) as usize;
             self.out.lines.push(Line {
                 number,
-                text: String::new(),
+                text: Cow::Borrowed(""),
             });
         }
     }
@@ -382,7 +383,7 @@ impl TokenSink for Sink {
 }
 
 /// Reads HTML into logical lines.
-pub fn lines(source: &str) -> Lines {
+pub fn lines(source: &str) -> Lines<'static> {
     let tokenizer = Tokenizer::new(Sink(RefCell::new(State::default())), TokenizerOpts::default());
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(source));
@@ -402,7 +403,7 @@ mod tests {
             .lines
             .into_iter()
             .filter(|l| !l.text.is_empty())
-            .map(|l| (l.number, l.text))
+            .map(|l| (l.number, l.text.into_owned()))
             .collect()
     }
 

@@ -28,6 +28,14 @@ pub fn read(path: &Path) -> Result<Decoded> {
         return Err(Error::input(path, "is a directory, not a document"));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, format!("cannot read: {}", io_reason(&e))))?;
+    // The common case, UTF-8 without BOM, keeps the buffer instead of copying it.
+    if !bytes.is_empty() && !bytes.starts_with(&[0xEF, 0xBB, 0xBF]) && std::str::from_utf8(&bytes).is_ok() {
+        let is_iso2022 = bytes.iter().all(|&b| b < 0x80) && find(&bytes, b"\x1b$").is_some();
+        if !is_iso2022 {
+            let text = String::from_utf8(bytes).map_err(|_| Error::input(path, "not valid UTF-8 text"))?;
+            return finish(path, text, "UTF-8");
+        }
+    }
     decode(path, &bytes)
 }
 
@@ -45,6 +53,13 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<Decoded> {
         return Err(Error::input(path, "the file is empty"));
     }
     let (text, encoding) = detect(path, bytes)?;
+    finish(path, text, encoding)
+}
+
+fn finish(path: &Path, text: String, encoding: &str) -> Result<Decoded> {
+    if text.is_empty() {
+        return Err(Error::input(path, "the file is empty"));
+    }
     if let Some(pos) = text.find('\0') {
         let line = 1 + text[..pos].matches('\n').count();
         return Err(Error::Input {

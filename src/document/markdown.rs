@@ -9,6 +9,8 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 
+use std::borrow::Cow;
+
 use super::{Line, Lines, text};
 
 static DEFINITION: LazyLock<Regex> =
@@ -20,7 +22,7 @@ static AUTOLINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<(?P<url>https?
 static COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<!--.*?-->").expect("valid regex"));
 
 /// Reads Markdown into logical lines.
-pub fn lines(source: &str) -> Lines {
+pub fn lines(source: &str) -> Lines<'_> {
     let mut out = Lines::default();
     let mut fence: Option<&str> = None;
     for Line { number, text } in text::lines(source) {
@@ -31,7 +33,7 @@ pub fn lines(source: &str) -> Lines {
             }
             out.lines.push(Line {
                 number,
-                text: String::new(),
+                text: Cow::Borrowed(""),
             });
             continue;
         }
@@ -39,7 +41,7 @@ pub fn lines(source: &str) -> Lines {
             fence = Some(if trimmed.starts_with("```") { "```" } else { "~~~" });
             out.lines.push(Line {
                 number,
-                text: String::new(),
+                text: Cow::Borrowed(""),
             });
             continue;
         }
@@ -48,9 +50,10 @@ pub fn lines(source: &str) -> Lines {
                 if out.reference_start.is_none() {
                     out.reference_start = Some(out.lines.len());
                 }
-                format!("[{}] {}", &c["label"], inline(&c["rest"]))
+                Cow::Owned(format!("[{}] {}", &c["label"], inline(&c["rest"])))
             }
-            None => inline(&text),
+            None if needs_rewrite(&text) => Cow::Owned(inline(&text)),
+            None => text,
         };
         out.lines.push(Line {
             number,
@@ -58,6 +61,11 @@ pub fn lines(source: &str) -> Lines {
         });
     }
     out
+}
+
+/// Whether a line holds any syntax [`inline`] rewrites.
+fn needs_rewrite(s: &str) -> bool {
+    s.contains(['[', '<', '\\', '*', '_', '>'])
 }
 
 /// Rewrites the inline syntax of one line.
@@ -103,7 +111,7 @@ mod tests {
     fn footnotes_links_and_fences() {
         let md = "# Title\n\n- 2014: met.[^1] See [the site](http://a.jp/x).\n\n```\n[^9]\n```\n\n[^1]: Jiji, “T,” <http://b.jp/y.html>\n    continued\n";
         let l = lines(md);
-        let texts: Vec<&str> = l.lines.iter().map(|l| l.text.as_str()).collect();
+        let texts: Vec<&str> = l.lines.iter().map(|l| l.text.as_ref()).collect();
         assert_eq!(texts[2], "- 2014: met.[1] See the site http://a.jp/x.");
         assert_eq!(texts[5], "");
         assert_eq!(texts[8], "[1] Jiji, “T,” http://b.jp/y.html");

@@ -17,6 +17,7 @@ pub mod structure;
 pub mod text;
 pub mod urls;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -78,16 +79,17 @@ impl Format {
 
 /// One logical line handed from a format reader to the structure parser.
 #[derive(Debug, Clone)]
-pub struct Line {
+pub struct Line<'a> {
     /// 1-based line number in the source file.
     pub number: usize,
-    pub text: String,
+    /// The line's text: borrowed from the source where the reader keeps it as it is.
+    pub text: Cow<'a, str>,
 }
 
 /// What a format reader hands to the structure parser.
 #[derive(Debug, Clone, Default)]
-pub struct Lines {
-    pub lines: Vec<Line>,
+pub struct Lines<'a> {
+    pub lines: Vec<Line<'a>>,
     /// Index of the first reference-list line when the format marks the list
     /// itself (Markdown `[^N]:` definitions, HTML `<li id="fnN">`).
     pub reference_start: Option<usize>,
@@ -213,7 +215,7 @@ pub fn load_document(spec: &DocumentSpec, cfg: &ParseConfig) -> Result<Document>
 }
 
 /// Turns text into numbered logical lines with the reader of its format.
-pub fn read_lines(format: Format, text: &str) -> Lines {
+pub fn read_lines(format: Format, text: &str) -> Lines<'_> {
     match format {
         Format::Text => Lines {
             lines: text::lines(text),

@@ -168,9 +168,10 @@ fn describe(text: &str) -> (Option<String>, Option<String>, Option<dates::DateSp
     };
     let found = dates::find_first(&outside);
     let date = found.map(|f| f.span);
-    // The publisher is what stands before the title, less the date.
+    // The publisher is what stands before the title, less the date
+    // (`outside` starts with `before`, so the offsets carry over).
     let mut publisher = before.to_string();
-    if let Some(f) = dates::find_first(before) {
+    if let Some(f) = found.filter(|f| f.end <= before.len()) {
         publisher.replace_range(f.start..f.end, "");
     }
     let publisher = publisher

@@ -23,7 +23,14 @@ use super::{
 use crate::config::ParseConfig;
 
 /// Parses a document's lines.
-pub fn parse(path: &str, lang: Lang, format: Format, encoding: String, read: &Lines, cfg: &ParseConfig) -> Document {
+pub fn parse(
+    path: &str,
+    lang: Lang,
+    format: Format,
+    encoding: String,
+    read: &Lines<'_>,
+    cfg: &ParseConfig,
+) -> Document {
     let lines = read.lines.as_slice();
     // The reference list starts after its heading, or where the format marks it
     // (Markdown footnote definitions, HTML footnote lists without a heading).
@@ -51,6 +58,9 @@ pub fn parse(path: &str, lang: Lang, format: Format, encoding: String, read: &Li
     if heading.is_some() {
         parse_references(&lines[refs_from..], &mut doc);
     }
+    doc.entries.shrink_to_fit();
+    doc.references.shrink_to_fit();
+    doc.markers.shrink_to_fit();
     doc
 }
 
@@ -136,12 +146,14 @@ fn ref_number(line: &str) -> Option<(Result<u32, String>, usize)> {
     Some((parsed, consumed))
 }
 
-fn find_heading(lines: &[Line], cfg: &ParseConfig) -> Option<usize> {
+fn find_heading(lines: &[Line<'_>], cfg: &ParseConfig) -> Option<usize> {
     let wanted: Vec<String> = cfg.reference_headings.iter().map(|h| heading_text(h)).collect();
+    // A heading line is short: skip the others without normalising them.
+    let longest = wanted.iter().map(|w| w.len()).max().unwrap_or(0) + 40;
     let candidates: Vec<usize> = lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| l.text.len() < 200 && wanted.contains(&heading_text(&l.text)))
+        .filter(|(_, l)| l.text.len() <= longest && wanted.contains(&heading_text(&l.text)))
         .map(|(i, _)| i)
         .collect();
     // Prefer a heading followed by a numbered item; else the last one.
@@ -163,7 +175,7 @@ static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-fn parse_body(lines: &[Line], doc: &mut Document) {
+fn parse_body(lines: &[Line<'_>], doc: &mut Document) {
     let mut first_published: Option<DateSpan> = None;
     let mut current: Option<Entry> = None;
     for line in lines {
@@ -256,10 +268,12 @@ fn finish(mut e: Entry) -> Entry {
         cut -= 1;
     }
     e.figures = figures::extract(&e.text[..cut]);
+    e.figures.shrink_to_fit();
+    e.footnotes.shrink_to_fit();
     e
 }
 
-fn parse_references(lines: &[Line], doc: &mut Document) {
+fn parse_references(lines: &[Line<'_>], doc: &mut Document) {
     struct Open<'a> {
         number: u32,
         line: usize,
@@ -269,7 +283,7 @@ fn parse_references(lines: &[Line], doc: &mut Document) {
     let mut closed = false; // the list ended (footer text) until the next numbered item
     let mut prev_blank = true;
     for line in lines {
-        let text = line.text.as_str();
+        let text: &str = &line.text;
         let blank = trim(text).is_empty();
         if let Some((number, consumed)) = ref_number(text) {
             if let Some(o) = open.take() {

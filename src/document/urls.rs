@@ -15,6 +15,20 @@ pub struct CitedUrl {
     pub url: String,
     pub line: usize,
     pub hygiene: Vec<Hygiene>,
+    /// The comparison key when it differs from `url` (see [`CitedUrl::key`]).
+    #[serde(skip)]
+    pub norm: Option<String>,
+    /// The host, lower case, without `www.`.
+    #[serde(skip)]
+    pub host: Option<String>,
+}
+
+impl CitedUrl {
+    /// The form used to compare URLs: lower-case scheme and host, no fragment,
+    /// no default port (parsed once, when the URL is read).
+    pub fn key(&self) -> &str {
+        self.norm.as_deref().unwrap_or(&self.url)
+    }
 }
 
 /// A defect of a written URL.
@@ -115,7 +129,7 @@ pub fn find_in_line(line: &str, line_no: usize, english_style: bool) -> Vec<Loca
         let tail = &line[pos..];
         let len = tail.find(ends_url).unwrap_or(tail.len());
         let raw = &tail[..len];
-        let (url, url_len, mut hygiene) = clean(raw, &line[pos + len..], english_style);
+        let (url, url_len, mut hygiene, norm, host) = clean(raw, &line[pos + len..], english_style);
         // Japanese punctuation ends a URL but is still glued to it (`…html。`).
         if let Some(c) = line[pos + len..].chars().next().filter(|c| is_trailing_punct(*c))
             && !hygiene
@@ -136,6 +150,8 @@ pub fn find_in_line(line: &str, line_no: usize, english_style: bool) -> Vec<Loca
                 url,
                 line: line_no,
                 hygiene,
+                norm,
+                host,
             },
             start: pos,
             end: pos + len,
@@ -159,8 +175,12 @@ fn next_scheme(lower: &str, from: usize) -> Option<usize> {
     Some(from + p)
 }
 
-/// Repairs a raw URL. Returns the URL, the length of `raw` it covers, and the defects.
-fn clean(raw: &str, after: &str, english_style: bool) -> (String, usize, Vec<Hygiene>) {
+/// What [`clean`] makes of a raw URL: the URL, the length of `raw` it covers,
+/// its defects, its comparison key (when it differs) and its host.
+type Cleaned = (String, usize, Vec<Hygiene>, Option<String>, Option<String>);
+
+/// Repairs a raw URL.
+fn clean(raw: &str, after: &str, english_style: bool) -> Cleaned {
     let mut hygiene = Vec::new();
     let mut end = raw.len();
     // A URL run into the next word: cut it after the file extension.
@@ -197,10 +217,24 @@ fn clean(raw: &str, after: &str, english_style: bool) -> (String, usize, Vec<Hyg
         });
     }
     let url = &raw[..body_end];
-    if let Err(reason) = validate(url) {
-        hygiene.push(Hygiene::Invalid { reason });
-    }
-    (url.to_string(), end, hygiene)
+    let (norm, host) = match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            if let Err(reason) = check_host(&parsed) {
+                hygiene.push(Hygiene::Invalid { reason });
+            }
+            let host = parsed
+                .host_str()
+                .map(|h| h.trim_start_matches("www.").to_ascii_lowercase());
+            parsed.set_fragment(None);
+            let norm = (parsed.as_str() != url).then(|| parsed.to_string());
+            (norm, host)
+        }
+        Err(e) => {
+            hygiene.push(Hygiene::Invalid { reason: e.to_string() });
+            (None, None)
+        }
+    };
+    (url.to_string(), end, hygiene, norm, host)
 }
 
 fn scheme_len(raw: &str) -> usize {
@@ -235,14 +269,16 @@ fn run_in_cut(raw: &str) -> Option<usize> {
 /// Checks that a URL is usable: it parses and names a host.
 pub fn validate(url: &str) -> Result<(), String> {
     match url::Url::parse(url) {
-        Ok(u) => match u.host_str() {
-            None | Some("") => Err("no host".to_string()),
-            Some(h) if h.starts_with('.') || h.ends_with("..") || h.contains("..") => {
-                Err(format!("malformed host {h:?}"))
-            }
-            Some(_) => Ok(()),
-        },
+        Ok(u) => check_host(&u),
         Err(e) => Err(e.to_string()),
+    }
+}
+
+fn check_host(u: &url::Url) -> Result<(), String> {
+    match u.host_str() {
+        None | Some("") => Err("no host".to_string()),
+        Some(h) if h.starts_with('.') || h.contains("..") => Err(format!("malformed host {h:?}")),
+        Some(_) => Ok(()),
     }
 }
 

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Finding, Kind};
-use crate::document::{Document, Entry, Lang, Reference, Source, Unit, urls};
+use crate::document::{Document, Entry, Lang, Reference, Source, Unit};
 
 /// How far the entry aligner looks ahead for a better match when the two
 /// documents have different numbers of entries. Keeps alignment linear.
@@ -281,12 +281,12 @@ fn first_by_number(d: &Document) -> BTreeMap<u32, &Reference> {
     m
 }
 
-fn url_set(s: &Source) -> BTreeSet<String> {
-    s.urls.iter().map(|u| urls::normalize(&u.url)).collect()
+fn url_set(s: &Source) -> BTreeSet<&str> {
+    s.urls.iter().map(|u| u.key()).collect()
 }
 
-fn host_set(s: &Source) -> BTreeSet<String> {
-    s.urls.iter().filter_map(|u| urls::host(&u.url)).collect()
+fn host_set(s: &Source) -> BTreeSet<&str> {
+    s.urls.iter().filter_map(|u| u.host.as_deref()).collect()
 }
 
 /// Pairs the sources of two references: same URL first, then same host, then by position.

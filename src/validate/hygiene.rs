@@ -3,12 +3,12 @@
 use std::collections::HashMap;
 
 use super::{Finding, Kind};
-use crate::document::{Document, Hygiene, urls};
+use crate::document::{Document, Hygiene};
 
 pub fn check(doc: &Document) -> Vec<Finding> {
     let mut out = Vec::new();
     let file = doc.path.as_str();
-    let mut first_use: HashMap<String, (u32, usize)> = HashMap::new();
+    let mut first_use: HashMap<&str, (u32, usize)> = HashMap::new();
     for r in &doc.references {
         let many = r.sources.len() > 1;
         for (i, s) in r.sources.iter().enumerate() {
@@ -84,8 +84,8 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                         ),
                     }
                 }
-                let key = urls::normalize(&u.url);
-                match first_use.get(&key) {
+                let key = u.key();
+                match first_use.get(key) {
                     Some(&(n, line)) if n != r.number => out.push(
                         Finding::new(
                             Kind::DuplicateUrl,

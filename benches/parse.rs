@@ -1,0 +1,161 @@
+//! Parsing benchmark: writes a generated Japanese/English pair of 100,000
+//! entries and 100,000 references each, then measures load + parse + check on
+//! one thread: throughput in MB/s and the allocator's peak (high-water mark)
+//! against the input size.
+//!
+//! Run with `cargo bench --bench parse` (add `-- N` for another entry count).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use citecheck::config::{Config, DocumentConfig, Loaded};
+use citecheck::document::Lang;
+
+/// Counts live heap bytes and their high-water mark.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size > layout.size() {
+                let now = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size - layout.size();
+                PEAK.fetch_max(now, Ordering::Relaxed);
+            } else {
+                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn generate(n: usize) -> (String, String) {
+    let mut ja = String::from("サンプル研究所\n最終更新日: 2015年02月18日\n\n");
+    let mut en = String::from("Sample Institute\nLast updated: February 18, 2015\n\n");
+    for i in 1..=n {
+        let (m, d) = (1 + i % 12, 1 + i % 28);
+        let k = 10 + i % 900;
+        let _ = writeln!(
+            ja,
+            "  • 2014年{m}月{d}日:第{i}回の日米会合を開催し、約{k}名が出席。協力の強化で一致した。 (脚注:{i})"
+        );
+        let _ = writeln!(
+            en,
+            "l\u{a0} {} {d}, 2014: The meeting number {i} was held and about {k} officials attended; they agreed to strengthen cooperation.[{i}]\n",
+            month(m)
+        );
+    }
+    ja.push_str("\n参考情報:\n\n");
+    en.push_str("\nReferences:\n\n");
+    for i in 1..=n {
+        let (m, d) = (1 + i % 12, 1 + i % 28);
+        let _ = writeln!(
+            ja,
+            "  {i}. 2014年{m}月{d}日付総務省「日米会合{i}の結果に係る共同記者発表」\n    http://www.soumu.go.jp/main_content/{i:09}.pdf"
+        );
+        let _ = writeln!(
+            en,
+            "[{i}] Ministry of Internal Affairs and Communications, “Joint Press Statement on meeting {i},” {} {d}, 2014, http://www.soumu.go.jp/main_content/{:09}.pdf.\n",
+            month(m),
+            if i % 100 == 0 { i + 1 } else { i }
+        );
+    }
+    (ja, en)
+}
+
+fn month(m: usize) -> &'static str {
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ][m - 1]
+}
+
+fn main() {
+    let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100_000);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ja, en) = generate(n);
+    std::fs::write(dir.path().join("ja.txt"), &ja).expect("write");
+    std::fs::write(dir.path().join("en.txt"), &en).expect("write");
+    let input = ja.len() + en.len();
+    drop((ja, en));
+
+    let loaded = Loaded {
+        config: Config {
+            documents: vec![
+                DocumentConfig {
+                    path: "ja.txt".into(),
+                    lang: Some(Lang::Ja),
+                    format: None,
+                },
+                DocumentConfig {
+                    path: "en.txt".into(),
+                    lang: Some(Lang::En),
+                    format: None,
+                },
+            ],
+            ..Config::default()
+        },
+        path: Some(dir.path().join("citecheck.yaml")),
+    };
+    let specs = citecheck::document_specs(&citecheck::CheckOptions::default(), &loaded).expect("specs");
+
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let t0 = Instant::now();
+    let docs = citecheck::load_documents(&specs, &loaded).expect("load");
+    let t1 = Instant::now();
+    let findings = citecheck::validate::run(&docs, &loaded.config);
+    let t2 = Instant::now();
+    let peak = PEAK.load(Ordering::Relaxed) - base;
+
+    let mb = input as f64 / 1e6;
+    let total = (t2 - t0).as_secs_f64();
+    println!("input: {n} entries + {n} references per language, {mb:.1} MB in 2 files");
+    println!(
+        "entries parsed: {}, references parsed: {}, findings: {}",
+        docs.iter().map(|d| d.entries.len()).sum::<usize>(),
+        docs.iter().map(|d| d.references.len()).sum::<usize>(),
+        findings.len()
+    );
+    println!(
+        "load + parse: {:.3} s, check: {:.3} s, total: {total:.3} s",
+        (t1 - t0).as_secs_f64(),
+        (t2 - t1).as_secs_f64()
+    );
+    println!("throughput (one thread): {:.1} MB/s (target >= 100)", mb / total);
+    println!(
+        "peak heap during the run: {:.1} MB = {:.2}x the input (target < 3x)",
+        peak as f64 / 1e6,
+        peak as f64 / input as f64
+    );
+}
