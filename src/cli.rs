@@ -40,9 +40,19 @@ pub struct CheckArgs {
     /// Lowest severity that fails the run (exit code 1).
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// Print only the summary line.
+    /// Print only the summary line (and no progress).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Check no link (documents only).
+    #[arg(long)]
+    pub offline: bool,
+    /// Re-check cached link results older than this (`30s`, `15m`, `12h`, `1d`; `0` ignores the cache).
+    #[arg(long, value_parser = parse_age)]
+    pub max_cache_age: Option<std::time::Duration>,
+}
+
+fn parse_age(s: &str) -> Result<std::time::Duration, String> {
+    crate::config::parse_duration(s).ok_or_else(|| format!("{s:?} is not a duration such as 30s, 15m, 12h or 1d"))
 }
 
 impl CheckArgs {
@@ -53,6 +63,9 @@ impl CheckArgs {
             out: self.out.clone(),
             formats: self.format.clone(),
             fail_on: self.fail_on,
+            offline: self.offline,
+            progress: !self.quiet,
+            max_cache_age: self.max_cache_age,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! Parsed with serde-saphyr (serde_yaml is deprecated upstream). Unknown keys
 //! are errors, so a typo never silently falls back to a default.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -22,6 +23,7 @@ pub struct Config {
     pub fail_on: FailOn,
     pub parse: ParseConfig,
     pub checks: ChecksConfig,
+    pub links: LinksConfig,
 }
 
 impl Default for Config {
@@ -32,7 +34,171 @@ impl Default for Config {
             fail_on: FailOn::Error,
             parse: ParseConfig::default(),
             checks: ChecksConfig::default(),
+            links: LinksConfig::default(),
         }
+    }
+}
+
+/// The link engine.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinksConfig {
+    /// Check links at all (`--offline` turns it off for one run).
+    pub enabled: bool,
+    /// Requests in flight at once, over all hosts.
+    pub concurrency: usize,
+    /// Requests in flight at once to one host (host name plus port).
+    pub per_host_concurrency: usize,
+    /// Minimum time between two request starts to one host.
+    pub per_host_interval_ms: u64,
+    /// Whole-request timeout (headers and the capped body).
+    pub timeout_ms: u64,
+    pub connect_timeout_ms: u64,
+    pub max_redirects: usize,
+    /// Retries after a timeout, a broken connection, 408, 429 or 5xx.
+    pub retries: u32,
+    /// First backoff; doubled each retry, plus up to as much jitter.
+    pub retry_base_ms: u64,
+    /// Longest `Retry-After` honoured.
+    pub retry_after_cap_ms: u64,
+    /// Most body bytes read (after decompression).
+    pub max_body_bytes: usize,
+    /// User-Agent; default `citecheck/<version> (+repository URL)`.
+    pub user_agent: Option<String>,
+    /// Extra headers sent with every request.
+    pub headers: BTreeMap<String, String>,
+    /// Status codes counted as alive besides 2xx.
+    pub accept: Vec<u16>,
+    /// Regular expressions of URLs not to check.
+    pub exclude: Vec<String>,
+    /// Per-host overrides, keyed `host` or `host:port`.
+    pub hosts: BTreeMap<String, HostConfig>,
+    /// Fixed addresses for host names (`host: ip:port`), as curl's --resolve.
+    pub resolve: BTreeMap<String, String>,
+    /// Request one random path per host to recognise sites that answer 200 for anything.
+    pub soft404_probe: bool,
+    /// Compare live pages' titles with the cited titles.
+    pub title_check: bool,
+    /// Fetch PDFs by GET (default: HEAD, as their content is not compared).
+    pub check_pdf_content: bool,
+    pub cache: CacheConfig,
+}
+
+impl Default for LinksConfig {
+    fn default() -> Self {
+        LinksConfig {
+            enabled: true,
+            concurrency: 64,
+            per_host_concurrency: 2,
+            per_host_interval_ms: 250,
+            timeout_ms: 20_000,
+            connect_timeout_ms: 10_000,
+            max_redirects: 10,
+            retries: 2,
+            retry_base_ms: 500,
+            retry_after_cap_ms: 60_000,
+            max_body_bytes: 1024 * 1024,
+            user_agent: None,
+            headers: BTreeMap::new(),
+            accept: Vec::new(),
+            exclude: Vec::new(),
+            hosts: BTreeMap::new(),
+            resolve: BTreeMap::new(),
+            soft404_probe: true,
+            title_check: true,
+            check_pdf_content: false,
+            cache: CacheConfig::default(),
+        }
+    }
+}
+
+/// Overrides for one host.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HostConfig {
+    pub concurrency: Option<usize>,
+    pub interval_ms: Option<u64>,
+    pub headers: BTreeMap<String, String>,
+}
+
+/// The persistent link cache.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheConfig {
+    pub enabled: bool,
+    /// Cache file, relative to the working directory.
+    pub path: PathBuf,
+    /// Results older than this are checked again: `30s`, `15m`, `12h`, `1d`.
+    pub max_age: String,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig { enabled: true, path: PathBuf::from(".citecheck/cache/links.json"), max_age: "1d".to_string() }
+    }
+}
+
+impl CacheConfig {
+    pub fn max_age(&self) -> std::time::Duration {
+        parse_duration(&self.max_age).unwrap_or(std::time::Duration::from_secs(86_400))
+    }
+}
+
+/// `30s`, `15m`, `12h`, `1d`, `2w`, or plain seconds.
+pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = num.parse().ok()?;
+    let secs = match unit.trim() {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        "w" => n * 604_800,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_secs(secs))
+}
+
+impl LinksConfig {
+    pub fn user_agent(&self) -> String {
+        self.user_agent.clone().unwrap_or_else(|| {
+            format!("citecheck/{} (+{})", env!("CARGO_PKG_VERSION"), env!("CARGO_PKG_REPOSITORY"))
+        })
+    }
+
+    fn host_config(&self, host_port: &str) -> Option<&HostConfig> {
+        let host = host_port.rsplit_once(':').map_or(host_port, |(h, _)| h);
+        self.hosts.get(host_port).or_else(|| self.hosts.get(host))
+    }
+
+    /// Concurrency and interval for a `host:port`.
+    pub fn host_limits(&self, host_port: &str) -> (usize, std::time::Duration) {
+        let h = self.host_config(host_port);
+        (
+            h.and_then(|h| h.concurrency).unwrap_or(self.per_host_concurrency).max(1),
+            std::time::Duration::from_millis(h.and_then(|h| h.interval_ms).unwrap_or(self.per_host_interval_ms)),
+        )
+    }
+
+    /// Extra headers for a `host:port`.
+    pub fn host_headers(&self, host_port: &str) -> reqwest::header::HeaderMap {
+        let mut map = reqwest::header::HeaderMap::new();
+        if let Some(h) = self.host_config(host_port) {
+            for (k, v) in &h.headers {
+                if let (Ok(name), Ok(value)) =
+                    (reqwest::header::HeaderName::from_bytes(k.as_bytes()), reqwest::header::HeaderValue::from_str(v))
+                {
+                    map.insert(name, value);
+                }
+            }
+        }
+        map
+    }
+
+    /// The exclusion patterns, compiled.
+    pub fn exclude_set(&self) -> regex::RegexSet {
+        regex::RegexSet::new(&self.exclude).unwrap_or_else(|_| regex::RegexSet::empty())
     }
 }
 
@@ -158,6 +324,28 @@ pub fn load(path: &Path) -> Result<Loaded> {
         line,
         message,
     })?;
+    let at = |needle: &str| text.lines().position(|l| l.contains(needle)).map(|i| i + 1);
+    for pattern in &config.links.exclude {
+        if let Err(e) = regex::Regex::new(pattern) {
+            return Err(Error::Config { path: path.to_path_buf(), line: at(pattern), message: format!("links.exclude: {e}") });
+        }
+    }
+    for (host, addr) in &config.links.resolve {
+        if addr.parse::<std::net::SocketAddr>().is_err() {
+            return Err(Error::Config {
+                path: path.to_path_buf(),
+                line: at(host),
+                message: format!("links.resolve: {host}: {addr:?} is not an ip:port address"),
+            });
+        }
+    }
+    if parse_duration(&config.links.cache.max_age).is_none() {
+        return Err(Error::Config {
+            path: path.to_path_buf(),
+            line: at("max_age"),
+            message: format!("links.cache.max_age: {:?} is not a duration such as 30s, 15m, 12h or 1d", config.links.cache.max_age),
+        });
+    }
     for kind in &config.checks.disable {
         if crate::validate::Kind::from_name(kind).is_none() {
             return Err(Error::Config {

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod document;
 pub mod error;
+pub mod links;
 pub mod redact;
 pub mod report;
 pub mod validate;
@@ -38,6 +39,12 @@ pub struct CheckOptions {
     pub out: Option<PathBuf>,
     pub formats: Option<Vec<ReportFormat>>,
     pub fail_on: Option<FailOn>,
+    /// Check no link.
+    pub offline: bool,
+    /// Show link-checking progress.
+    pub progress: bool,
+    /// Re-check cached link results older than this.
+    pub max_cache_age: Option<std::time::Duration>,
 }
 
 /// The outcome of a check: the run and the reports written.
@@ -126,9 +133,19 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome> {
     let loaded = load_config(opts)?;
     let specs = document_specs(opts, &loaded)?;
     let documents = load_documents(&specs, &loaded)?;
-    let findings = validate::run(&documents, &loaded.config);
+    let mut findings = validate::run(&documents, &loaded.config);
+    let link_report = links::check(
+        &documents,
+        &loaded.config.links,
+        &links::RunOptions { offline: opts.offline, progress: opts.progress, max_cache_age: opts.max_cache_age },
+    );
+    findings.extend(links::findings(&link_report));
+    findings.retain(|f| !loaded.config.checks.disable.iter().any(|d| d == f.kind.name()));
     let fail_on = opts.fail_on.unwrap_or(loaded.config.fail_on);
-    let run = Run::new(documents, findings, fail_on);
+    let mut run = Run::new(documents, findings, fail_on);
+    run.links = link_report.results;
+    run.network = link_report.network;
+    run.requests = link_report.requests;
     let out = opts.out.clone().unwrap_or_else(|| loaded.config.output.dir.clone());
     let formats = opts
         .formats

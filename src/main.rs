@@ -2,17 +2,20 @@
 //!
 //! Exit codes (one table, also in the README):
 //! 0 = nothing at or above `--fail-on`; 1 = findings at or above it;
-//! 2 = usage, config or input error.
+//! 2 = usage, config or input error; 3 = the network is unreachable (links
+//! unchecked) and no finding reaches `--fail-on`, so CI can retry.
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use citecheck::cli::{CheckArgs, Cli, Command};
+use citecheck::links::NetworkStatus;
 use citecheck::report::terminal;
 use clap::Parser;
 
 const EXIT_FINDINGS: u8 = 1;
 const EXIT_ERROR: u8 = 2;
+const EXIT_NETWORK: u8 = 3;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -34,8 +37,16 @@ fn main() -> ExitCode {
         Ok(outcome) => {
             let text = terminal::render(&outcome.run, &outcome.written, args.quiet);
             let _ = std::io::stdout().write_all(text.as_bytes());
+            if outcome.run.network == NetworkStatus::Unreachable {
+                eprintln!(
+                    "citecheck: the network is unreachable: no host answered, so links were not checked \
+                     (exit code 3 unless findings fail the run)"
+                );
+            }
             if outcome.run.failed() {
                 ExitCode::from(EXIT_FINDINGS)
+            } else if outcome.run.network == NetworkStatus::Unreachable {
+                ExitCode::from(EXIT_NETWORK)
             } else {
                 ExitCode::SUCCESS
             }

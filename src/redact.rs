@@ -85,3 +85,28 @@ mod tests {
         assert!(!url("http://bob:pw@exa mple").contains("pw"));
     }
 }
+
+/// Redacts every URL inside a free text (error messages, page text).
+pub fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(p) = rest.find("://") {
+        let start = rest[..p].rfind(|c: char| !c.is_ascii_alphanumeric() && c != '+' && c != '-' && c != '.').map_or(0, |i| i + 1);
+        let end = p + rest[p..].find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')')).unwrap_or(rest.len() - p);
+        out.push_str(&rest[..start]);
+        out.push_str(&url(&rest[start..end]));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod text_tests {
+    #[test]
+    fn redacts_urls_in_text() {
+        let t = super::text("error sending request for url (https://u:hunter2@h.example/x?token=abc): refused");
+        assert!(!t.contains("hunter2") && !t.contains("abc"), "{t}");
+        assert!(t.contains("refused"));
+    }
+}

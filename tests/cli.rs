@@ -31,7 +31,7 @@ fn bundled_pair_with_default_config() {
     for f in ["citecheck.yaml", "timeline-ja.txt", "timeline-en.txt"] {
         std::fs::copy(repo_root().join("data").join(f), dir.path().join("data").join(f)).unwrap();
     }
-    let o = citecheck(dir.path(), &["check"]);
+    let o = citecheck(dir.path(), &["check", "--offline"]);
     let (out, err) = text(&o);
     assert_eq!(
         o.status.code(),
@@ -50,7 +50,11 @@ fn bundled_pair_with_default_config() {
     }
     let md = std::fs::read_to_string(dir.path().join("reports/citecheck.md")).unwrap();
     assert!(md.contains("## Errors"));
-    // The same run with the subcommand omitted.
+    // The same run with the subcommand omitted (links off in the config: no test touches the internet).
+    let cfg = dir.path().join("data/citecheck.yaml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, text.replace("  enabled: true ", "  enabled: false")).unwrap();
+    assert!(std::fs::read_to_string(&cfg).unwrap().contains("enabled: false"), "the bundled config lists links.enabled");
     assert_eq!(citecheck(dir.path(), &[]).status.code(), Some(1));
 }
 
@@ -60,7 +64,7 @@ fn exit_codes_follow_fail_on() {
     let cfg = p.config().display().to_string();
     let out = p.dir.path().join("out").display().to_string();
     let run = |extra: &[&str]| {
-        let mut args = vec!["check", "--config", &cfg, "--out", &out];
+        let mut args = vec!["check", "--offline", "--config", &cfg, "--out", &out];
         args.extend_from_slice(extra);
         citecheck(p.dir.path(), &args).status.code()
     };
@@ -88,6 +92,7 @@ fn documents_on_the_command_line_and_format_choice() {
         p.dir.path(),
         &[
             "check",
+            "--offline",
             "doc-ja.txt",
             "doc-en.txt",
             "--format",
@@ -126,7 +131,7 @@ fn input_errors_name_the_file_and_exit_2() {
         ("latin1.txt", "latin1.txt:1"),
         ("folder.txt", "directory"),
     ] {
-        let o = citecheck(d, &["check", "doc-ja.txt", file]);
+        let o = citecheck(d, &["check", "--offline", "doc-ja.txt", file]);
         let (_, err) = text(&o);
         assert_eq!(o.status.code(), Some(2), "{file}: {err}");
         assert!(err.contains(file) && err.contains(says), "{file}: {err}");
@@ -138,16 +143,16 @@ fn input_errors_name_the_file_and_exit_2() {
 fn config_errors_name_the_line() {
     let p = Pair::new(JA, EN);
     std::fs::write(p.config(), "documents:\n  - path: doc-ja.txt\n    language: ja\n").unwrap();
-    let o = citecheck(p.dir.path(), &["check", "--config", "citecheck.yaml"]);
+    let o = citecheck(p.dir.path(), &["check", "--offline", "--config", "citecheck.yaml"]);
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("citecheck.yaml:3"), "{err}");
 
     std::fs::write(p.config(), "documents: [\n").unwrap();
-    let o = citecheck(p.dir.path(), &["check", "--config", "citecheck.yaml"]);
+    let o = citecheck(p.dir.path(), &["check", "--offline", "--config", "citecheck.yaml"]);
     assert_eq!(o.status.code(), Some(2));
 
-    let o = citecheck(p.dir.path(), &["check", "--config", "nope.yaml"]);
+    let o = citecheck(p.dir.path(), &["check", "--offline", "--config", "nope.yaml"]);
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(2));
     assert!(err.contains("nope.yaml"), "{err}");

@@ -35,7 +35,7 @@ fn check_files(dir: &Path, ja: &str, en: &str, format: &str) -> (Vec<Finding>, V
     let out = check(&CheckOptions {
         config: Some(dir.join("c.yaml")),
         out: Some(dir.join("reports")),
-        ..CheckOptions::default()
+        offline: true, ..CheckOptions::default()
     })
     .unwrap();
     let paths = out.run.documents.iter().map(|d| d.path.clone()).collect();
@@ -114,6 +114,7 @@ fn html_entities_and_wikipedia_style_markers() {
     let out = check(&CheckOptions {
         config: Some(dir.path().join("c.yaml")),
         out: Some(dir.path().join("r")),
+        offline: true,
         ..Default::default()
     })
     .unwrap();
@@ -164,6 +165,7 @@ fn every_encoding_gives_the_same_findings() {
         let out = check(&CheckOptions {
             config: Some(d.join("c.yaml")),
             out: Some(d.join("r")),
+            offline: true,
             ..Default::default()
         })
         .unwrap();

@@ -130,6 +130,16 @@ fn detect(path: &Path, bytes: &[u8]) -> Result<(String, &'static str)> {
     })
 }
 
+/// Decodes bytes of unknown encoding as well as possible, never failing: BOM,
+/// UTF-8, `<meta charset>`, the Japanese legacy encodings, else UTF-8 with
+/// replacement characters. For web pages, whose bytes are not ours to reject.
+pub fn sniff(bytes: &[u8]) -> String {
+    match detect(Path::new(""), bytes) {
+        Ok((text, _)) => text,
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
 /// How Japanese a decoding reads: common kana and kanji count for it; half-width
 /// katakana and rare symbols, which wrong decodings produce, against it.
 fn japanese_score(t: &str) -> i64 {

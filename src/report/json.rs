@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::{Run, Summary};
 use crate::document::Document;
+use crate::links::LinkResult;
 use crate::validate::Finding;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -17,6 +18,7 @@ struct Report<'a> {
     documents: Vec<DocumentReport<'a>>,
     summary: Summary,
     findings: &'a [Finding],
+    links: &'a [LinkResult],
 }
 
 #[derive(Serialize)]
@@ -46,6 +48,7 @@ pub fn render(run: &Run) -> String {
             .collect(),
         summary: run.summary(),
         findings: &run.findings,
+        links: &run.links,
     };
     let mut s = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');

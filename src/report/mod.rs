@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::config::ReportFormat;
 use crate::document::Document;
+use crate::links::{LinkClass, LinkResult, NetworkStatus};
 use crate::error::{Error, Result};
 use crate::validate::{FailOn, Finding, Kind, Severity};
 
@@ -23,6 +24,11 @@ pub struct Run {
     pub documents: Vec<Document>,
     pub findings: Vec<Finding>,
     pub fail_on: FailOn,
+    /// One record per distinct URL.
+    pub links: Vec<LinkResult>,
+    pub network: NetworkStatus,
+    /// HTTP requests sent by the link stage.
+    pub requests: usize,
 }
 
 /// Counts for the summary of every format.
@@ -37,6 +43,10 @@ pub struct Summary {
     pub fail_on: FailOn,
     /// Whether findings at or above `fail_on` exist (exit code 1).
     pub failed: bool,
+    /// Distinct URLs per link class.
+    pub links: BTreeMap<LinkClass, usize>,
+    /// `ok`, `offline` or `unreachable`.
+    pub network: NetworkStatus,
 }
 
 impl Run {
@@ -50,6 +60,9 @@ impl Run {
             documents,
             findings,
             fail_on,
+            links: Vec::new(),
+            network: NetworkStatus::Offline,
+            requests: 0,
         }
     }
 
@@ -72,6 +85,11 @@ impl Run {
             by_kind,
             fail_on: self.fail_on,
             failed: self.failed(),
+            links: self.links.iter().fold(BTreeMap::new(), |mut m, l| {
+                *m.entry(l.class).or_default() += 1;
+                m
+            }),
+            network: self.network,
         }
     }
 

@@ -53,6 +53,18 @@ pub fn render(run: &Run, written: &[PathBuf], quiet: bool) -> String {
         s.references,
         if s.failed { " — FAILED" } else { "" }
     );
+    match run.network {
+        crate::links::NetworkStatus::Ok => {
+            let classes: Vec<String> = s.links.iter().map(|(c, n)| format!("{c} {n}")).collect();
+            let _ = writeln!(out, "links: {} checked ({}), {} requests", run.links.len(), classes.join(", "), run.requests);
+        }
+        crate::links::NetworkStatus::Offline => {
+            let _ = writeln!(out, "links: {} not checked (offline)", run.links.len());
+        }
+        crate::links::NetworkStatus::Unreachable => {
+            let _ = writeln!(out, "links: {} not checked: the network is unreachable", run.links.len());
+        }
+    }
     if !written.is_empty() {
         let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
         let _ = writeln!(out, "reports: {}", names.join(", "));

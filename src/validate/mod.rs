@@ -127,6 +127,19 @@ kinds! {
     UrlRunIntoText = "url_run_into_text", Warning, "A URL runs into the next word with no separator.";
     DuplicateUrl = "duplicate_url", Warning, "The same URL is cited under two reference numbers.";
     UrlTrailingPunctuation = "url_trailing_punctuation", Info, "Punctuation glued to the end of a URL (stripped before use).";
+    // Links (checked over HTTP).
+    LinkDead = "link_dead", Error, "The cited URL answers 404 or 410, or its host name does not resolve while others do.";
+    LinkSoft404 = "link_soft_404", Warning, "The cited URL answers, but the page is gone (sent home, a not-found page, or the answer any random path gets).";
+    LinkBlocked = "link_blocked", Warning, "The server refused to answer (401, 403, lasting 429, bot challenge): the link could not be verified.";
+    LinkServerError = "link_server_error", Warning, "The server fails (5xx after retries, broken connection, redirect loop).";
+    LinkTimeout = "link_timeout", Warning, "No answer within the timeout.";
+    LinkTlsError = "link_tls_error", Warning, "The TLS handshake fails (certificate or protocol).";
+    LinkConnectionRefused = "link_connection_refused", Warning, "The host refuses connections.";
+    ContentMismatch = "content_mismatch", Warning, "The link lives but its page no longer carries the cited title.";
+    ContentTypeMismatch = "content_type_mismatch", Warning, "A reference cites a PDF and gets HTML, or the reverse.";
+    LinkRedirected = "link_redirected", Info, "The cited URL has moved permanently (301, 308): cite the final URL.";
+    LinkRedirectedTemporarily = "link_redirected_temporarily", Info, "The cited URL redirects temporarily (302, 303, 307).";
+    LinkUnchecked = "link_unchecked", Info, "The link was not checked (excluded by the configuration).";
 }
 
 impl std::fmt::Display for Kind {

@@ -101,7 +101,7 @@ impl Pair {
         citecheck::check(&CheckOptions {
             config: Some(self.config()),
             out: Some(self.dir.path().join("reports")),
-            ..CheckOptions::default()
+            offline: true, ..CheckOptions::default()
         })
         .expect("check runs")
     }
