@@ -134,7 +134,11 @@ pub struct CacheConfig {
 
 impl Default for CacheConfig {
     fn default() -> Self {
-        CacheConfig { enabled: true, path: PathBuf::from(".citecheck/cache/links.json"), max_age: "1d".to_string() }
+        CacheConfig {
+            enabled: true,
+            path: PathBuf::from(".citecheck/cache/links.json"),
+            max_age: "1d".to_string(),
+        }
     }
 }
 
@@ -163,7 +167,11 @@ pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
 impl LinksConfig {
     pub fn user_agent(&self) -> String {
         self.user_agent.clone().unwrap_or_else(|| {
-            format!("citecheck/{} (+{})", env!("CARGO_PKG_VERSION"), env!("CARGO_PKG_REPOSITORY"))
+            format!(
+                "citecheck/{} (+{})",
+                env!("CARGO_PKG_VERSION"),
+                env!("CARGO_PKG_REPOSITORY")
+            )
         })
     }
 
@@ -176,7 +184,9 @@ impl LinksConfig {
     pub fn host_limits(&self, host_port: &str) -> (usize, std::time::Duration) {
         let h = self.host_config(host_port);
         (
-            h.and_then(|h| h.concurrency).unwrap_or(self.per_host_concurrency).max(1),
+            h.and_then(|h| h.concurrency)
+                .unwrap_or(self.per_host_concurrency)
+                .max(1),
             std::time::Duration::from_millis(h.and_then(|h| h.interval_ms).unwrap_or(self.per_host_interval_ms)),
         )
     }
@@ -186,9 +196,10 @@ impl LinksConfig {
         let mut map = reqwest::header::HeaderMap::new();
         if let Some(h) = self.host_config(host_port) {
             for (k, v) in &h.headers {
-                if let (Ok(name), Ok(value)) =
-                    (reqwest::header::HeaderName::from_bytes(k.as_bytes()), reqwest::header::HeaderValue::from_str(v))
-                {
+                if let (Ok(name), Ok(value)) = (
+                    reqwest::header::HeaderName::from_bytes(k.as_bytes()),
+                    reqwest::header::HeaderValue::from_str(v),
+                ) {
                     map.insert(name, value);
                 }
             }
@@ -327,7 +338,11 @@ pub fn load(path: &Path) -> Result<Loaded> {
     let at = |needle: &str| text.lines().position(|l| l.contains(needle)).map(|i| i + 1);
     for pattern in &config.links.exclude {
         if let Err(e) = regex::Regex::new(pattern) {
-            return Err(Error::Config { path: path.to_path_buf(), line: at(pattern), message: format!("links.exclude: {e}") });
+            return Err(Error::Config {
+                path: path.to_path_buf(),
+                line: at(pattern),
+                message: format!("links.exclude: {e}"),
+            });
         }
     }
     for (host, addr) in &config.links.resolve {
@@ -343,7 +358,10 @@ pub fn load(path: &Path) -> Result<Loaded> {
         return Err(Error::Config {
             path: path.to_path_buf(),
             line: at("max_age"),
-            message: format!("links.cache.max_age: {:?} is not a duration such as 30s, 15m, 12h or 1d", config.links.cache.max_age),
+            message: format!(
+                "links.cache.max_age: {:?} is not a duration such as 30s, 15m, 12h or 1d",
+                config.links.cache.max_age
+            ),
         });
     }
     for kind in &config.checks.disable {

@@ -137,7 +137,11 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome> {
     let link_report = links::check(
         &documents,
         &loaded.config.links,
-        &links::RunOptions { offline: opts.offline, progress: opts.progress, max_cache_age: opts.max_cache_age },
+        &links::RunOptions {
+            offline: opts.offline,
+            progress: opts.progress,
+            max_cache_age: opts.max_cache_age,
+        },
     );
     findings.extend(links::findings(&link_report));
     findings.retain(|f| !loaded.config.checks.disable.iter().any(|d| d == f.kind.name()));

@@ -86,13 +86,38 @@ mod tests {
     }
 }
 
+/// Serde helper: writes a URL redacted.
+pub fn ser_url<S: serde::Serializer>(u: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&url(u))
+}
+
+/// Serde helper: writes a text with every URL in it redacted.
+pub fn ser_text<S: serde::Serializer>(t: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&text(t))
+}
+
+/// Serde helper for optional texts.
+pub fn ser_opt_text<S: serde::Serializer>(t: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_some(&text(t)),
+        None => s.serialize_none(),
+    }
+}
+
 /// Redacts every URL inside a free text (error messages, page text).
 pub fn text(s: &str) -> String {
+    if !s.contains("://") {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(p) = rest.find("://") {
-        let start = rest[..p].rfind(|c: char| !c.is_ascii_alphanumeric() && c != '+' && c != '-' && c != '.').map_or(0, |i| i + 1);
-        let end = p + rest[p..].find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')')).unwrap_or(rest.len() - p);
+        let start = rest[..p]
+            .rfind(|c: char| !c.is_ascii_alphanumeric() && c != '+' && c != '-' && c != '.')
+            .map_or(0, |i| i + 1);
+        let end = p + rest[p..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')'))
+            .unwrap_or(rest.len() - p);
         out.push_str(&rest[..start]);
         out.push_str(&url(&rest[start..end]));
         rest = &rest[end..];

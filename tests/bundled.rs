@@ -12,7 +12,8 @@ fn run() -> (Vec<Finding>, String, String, String, String) {
     let outcome = check(&CheckOptions {
         config: Some(repo_root().join("data/citecheck.yaml")),
         out: Some(out.path().to_path_buf()),
-        offline: true, ..CheckOptions::default()
+        offline: true,
+        ..CheckOptions::default()
     })
     .unwrap();
     let ja = outcome.run.documents[0].path.clone();
@@ -28,7 +29,8 @@ fn structure_of_the_bundled_pair() {
     let outcome = check(&CheckOptions {
         config: Some(repo_root().join("data/citecheck.yaml")),
         out: Some(out.path().to_path_buf()),
-        offline: true, ..CheckOptions::default()
+        offline: true,
+        ..CheckOptions::default()
     })
     .unwrap();
     for d in &outcome.run.documents {

@@ -54,7 +54,10 @@ fn bundled_pair_with_default_config() {
     let cfg = dir.path().join("data/citecheck.yaml");
     let text = std::fs::read_to_string(&cfg).unwrap();
     std::fs::write(&cfg, text.replace("  enabled: true ", "  enabled: false")).unwrap();
-    assert!(std::fs::read_to_string(&cfg).unwrap().contains("enabled: false"), "the bundled config lists links.enabled");
+    assert!(
+        std::fs::read_to_string(&cfg).unwrap().contains("enabled: false"),
+        "the bundled config lists links.enabled"
+    );
     assert_eq!(citecheck(dir.path(), &[]).status.code(), Some(1));
 }
 

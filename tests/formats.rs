@@ -35,7 +35,8 @@ fn check_files(dir: &Path, ja: &str, en: &str, format: &str) -> (Vec<Finding>, V
     let out = check(&CheckOptions {
         config: Some(dir.join("c.yaml")),
         out: Some(dir.join("reports")),
-        offline: true, ..CheckOptions::default()
+        offline: true,
+        ..CheckOptions::default()
     })
     .unwrap();
     let paths = out.run.documents.iter().map(|d| d.path.clone()).collect();

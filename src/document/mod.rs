@@ -130,6 +130,7 @@ pub struct Entry {
     /// Footnote numbers cited by this entry, in order of appearance.
     pub footnotes: Vec<u32>,
     pub figures: Vec<Figure>,
+    #[serde(serialize_with = "crate::redact::ser_text")]
     pub text: String,
 }
 
@@ -159,7 +160,9 @@ impl Reference {
 #[derive(Debug, Clone, Serialize)]
 pub struct Source {
     pub line: usize,
+    #[serde(serialize_with = "crate::redact::ser_opt_text")]
     pub publisher: Option<String>,
+    #[serde(serialize_with = "crate::redact::ser_opt_text")]
     pub title: Option<String>,
     pub date: Option<DateSpan>,
     pub urls: Vec<CitedUrl>,

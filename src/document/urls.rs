@@ -10,8 +10,10 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct CitedUrl {
     /// The text as written, up to the first character that cannot be in a URL.
+    #[serde(serialize_with = "crate::redact::ser_url")]
     pub raw: String,
     /// The URL it means, after hygiene repairs.
+    #[serde(serialize_with = "crate::redact::ser_url")]
     pub url: String,
     pub line: usize,
     pub hygiene: Vec<Hygiene>,

@@ -34,7 +34,10 @@ impl Cache {
             .ok()
             .and_then(|b| serde_json::from_slice::<Cache>(&b).ok())
             .filter(|c| c.version == VERSION)
-            .unwrap_or(Cache { version: VERSION, entries: BTreeMap::new() })
+            .unwrap_or(Cache {
+                version: VERSION,
+                entries: BTreeMap::new(),
+            })
     }
 
     /// Whether a result may be reused by later runs.
@@ -58,7 +61,13 @@ impl Cache {
         result.cited_by.clear();
         result.from_cache = false;
         self.version = VERSION;
-        self.entries.insert(redact::url(url), Entry { checked: jiff::Timestamp::now().as_second(), result });
+        self.entries.insert(
+            redact::url(url),
+            Entry {
+                checked: jiff::Timestamp::now().as_second(),
+                result,
+            },
+        );
     }
 
     pub fn len(&self) -> usize {

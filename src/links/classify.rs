@@ -78,7 +78,12 @@ fn is_challenge(f: &Fetched, p: Option<&PageInfo>) -> bool {
         return true;
     }
     let Some(p) = p else { return false };
-    let hay = format!("{} {}", p.title.as_deref().unwrap_or(""), &p.text[..p.text.len().min(4000)]).to_lowercase();
+    let hay = format!(
+        "{} {}",
+        p.title.as_deref().unwrap_or(""),
+        &p.text[..p.text.len().min(4000)]
+    )
+    .to_lowercase();
     CHALLENGE.iter().any(|c| hay.contains(c))
 }
 
@@ -93,7 +98,10 @@ fn is_pdf(ct: Option<&str>, body: &[u8]) -> bool {
 fn root_path(u: &str) -> bool {
     url::Url::parse(u).is_ok_and(|p| {
         let path = p.path().to_ascii_lowercase();
-        matches!(path.as_str(), "" | "/" | "/index.html" | "/index.htm" | "/index.php" | "/default.aspx" | "/top.html")
+        matches!(
+            path.as_str(),
+            "" | "/" | "/index.html" | "/index.htm" | "/index.php" | "/default.aspx" | "/top.html"
+        )
     })
 }
 
@@ -127,7 +135,7 @@ pub async fn check_target(t: &Target, lane: &Lane, gate: &Gate, http: &Http, cfg
         return r;
     }
     // The content matters for the title and soft-404 checks: GET. A PDF's content does not: HEAD.
-    let want_body = !(t.expects_pdf && !cfg.check_pdf_content);
+    let want_body = !t.expects_pdf || cfg.check_pdf_content;
     let f = http.check(&t.url, want_body, gate, &lane.host).await;
     gate.first_outcome(f.error.as_ref().is_some_and(NetError::is_network));
     if let Some(err) = &f.error {
@@ -165,11 +173,23 @@ pub async fn check_target(t: &Target, lane: &Lane, gate: &Gate, http: &Http, cfg
     if !accepted {
         (r.class, r.evidence) = match status {
             404 | 410 => (LinkClass::Dead, format!("HTTP {status}")),
-            401 | 403 | 407 | 451 => (LinkClass::Blocked, format!("HTTP {status}: access refused, could not verify")),
-            429 => (LinkClass::Blocked, "HTTP 429: still rate-limited after retries, could not verify".to_string()),
+            401 | 403 | 407 | 451 => (
+                LinkClass::Blocked,
+                format!("HTTP {status}: access refused, could not verify"),
+            ),
+            429 => (
+                LinkClass::Blocked,
+                "HTTP 429: still rate-limited after retries, could not verify".to_string(),
+            ),
             503 if is_challenge(&f, page.as_ref()) => (LinkClass::Blocked, "HTTP 503 bot challenge".to_string()),
-            500..=599 => (LinkClass::ServerError, format!("HTTP {status} after {} attempts", cfg.retries + 1)),
-            300..=399 => (LinkClass::ServerError, format!("HTTP {status} without a usable Location")),
+            500..=599 => (
+                LinkClass::ServerError,
+                format!("HTTP {status} after {} attempts", cfg.retries + 1),
+            ),
+            300..=399 => (
+                LinkClass::ServerError,
+                format!("HTTP {status} without a usable Location"),
+            ),
             _ => (LinkClass::Dead, format!("HTTP {status}")),
         };
         if status == 403 && is_challenge(&f, page.as_ref()) {
@@ -205,7 +225,11 @@ pub async fn check_target(t: &Target, lane: &Lane, gate: &Gate, http: &Http, cfg
             return r;
         }
     }
-    r.class = if f.chain.is_empty() { LinkClass::Alive } else { LinkClass::Redirected };
+    r.class = if f.chain.is_empty() {
+        LinkClass::Alive
+    } else {
+        LinkClass::Redirected
+    };
     r.evidence = if f.chain.is_empty() {
         format!("HTTP {status}")
     } else {
@@ -227,7 +251,8 @@ pub async fn check_target(t: &Target, lane: &Lane, gate: &Gate, http: &Http, cfg
         r.evidence.push_str("; cited as a PDF but the server sends HTML");
     } else if cited_html && got_pdf {
         r.type_matches = Some(false);
-        r.evidence.push_str("; cited as an HTML page but the server sends a PDF");
+        r.evidence
+            .push_str("; cited as an HTML page but the server sends a PDF");
     } else if t.expects_pdf || cited_html {
         r.type_matches = Some(true);
     }
@@ -262,7 +287,12 @@ async fn probe(http: &Http, gate: &Gate, host: &str, sample: &str) -> Option<Pro
     }
     let ct = f.content_type();
     let title = page::parse(&f.body, ct.as_deref()).title;
-    Some(Probe { status: f.status?, final_url: f.final_url, title, len: f.body.len() })
+    Some(Probe {
+        status: f.status?,
+        final_url: f.final_url,
+        title,
+        len: f.body.len(),
+    })
 }
 
 fn apply_error(r: &mut LinkResult, err: &NetError) {

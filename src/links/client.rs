@@ -53,7 +53,10 @@ pub struct Fetched {
 
 impl Fetched {
     pub fn content_type(&self) -> Option<String> {
-        self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(|s| s.to_string())
+        self.headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.to_string())
     }
 }
 
@@ -83,7 +86,10 @@ impl Http {
             b = b.resolve(host, addr);
         }
         let client = b.build().map_err(|e| e.without_url().to_string())?;
-        Ok(Http { client, cfg: cfg.clone() })
+        Ok(Http {
+            client,
+            cfg: cfg.clone(),
+        })
     }
 
     /// Checks one URL: retries, HEAD→GET fallback, redirects, body cap.
@@ -143,7 +149,11 @@ impl Http {
 
     /// One request and its redirects.
     async fn follow(&self, start: &str, method: Method, gate: &Gate, host: &str, extra: &HeaderMap) -> Fetched {
-        let mut f = Fetched { final_url: start.to_string(), permanent: true, ..Fetched::default() };
+        let mut f = Fetched {
+            final_url: start.to_string(),
+            permanent: true,
+            ..Fetched::default()
+        };
         let mut url = start.to_string();
         let mut method = method;
         let mut seen = vec![super::hosts::normal(start)];
@@ -152,7 +162,12 @@ impl Http {
             let _permit = gate.turn(same_host).await;
             f.requests += 1;
             gate.shared.requests.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let sent = self.client.request(method.clone(), &url).headers(extra.clone()).send().await;
+            let sent = self
+                .client
+                .request(method.clone(), &url)
+                .headers(extra.clone())
+                .send()
+                .await;
             let mut resp = match sent {
                 Ok(r) => r,
                 Err(e) => {
@@ -231,15 +246,27 @@ pub fn net_error(e: &reqwest::Error) -> NetError {
     let lower = chain.to_ascii_lowercase();
     if e.is_timeout() {
         NetError::Timeout
-    } else if e.is_dns() || lower.contains("dns error") || lower.contains("failed to lookup") || lower.contains("name or service not known") {
+    } else if e.is_dns()
+        || lower.contains("dns error")
+        || lower.contains("failed to lookup")
+        || lower.contains("name or service not known")
+    {
         NetError::Dns
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") || lower.contains("ssl") {
+    } else if lower.contains("certificate")
+        || lower.contains("tls")
+        || lower.contains("handshake")
+        || lower.contains("ssl")
+    {
         NetError::Tls(chain)
     } else if lower.contains("connection refused") {
         NetError::Refused
     } else if e.is_connect() {
         NetError::Connect(chain)
-    } else if lower.contains("reset") || lower.contains("broken pipe") || lower.contains("connection closed") || lower.contains("incomplete") {
+    } else if lower.contains("reset")
+        || lower.contains("broken pipe")
+        || lower.contains("connection closed")
+        || lower.contains("incomplete")
+    {
         NetError::Reset(chain)
     } else {
         NetError::Other(chain)
@@ -256,7 +283,11 @@ fn error_chain(e: &reqwest::Error) -> String {
     }
     if parts.is_empty() {
         // reqwest's own text names the URL; keep only its kind.
-        parts.push(if e.is_timeout() { "timed out".to_string() } else { "request failed".to_string() });
+        parts.push(if e.is_timeout() {
+            "timed out".to_string()
+        } else {
+            "request failed".to_string()
+        });
     }
     crate::redact::text(&parts.join(": "))
 }

@@ -20,7 +20,11 @@ use crate::config::LinksConfig;
 /// `host:port` of a URL, the unit of politeness.
 pub fn host_key(u: &str) -> String {
     match url::Url::parse(u) {
-        Ok(p) => format!("{}:{}", p.host_str().unwrap_or("").to_ascii_lowercase(), p.port_or_known_default().unwrap_or(0)),
+        Ok(p) => format!(
+            "{}:{}",
+            p.host_str().unwrap_or("").to_ascii_lowercase(),
+            p.port_or_known_default().unwrap_or(0)
+        ),
         Err(_) => String::new(),
     }
 }
@@ -144,8 +148,14 @@ impl Scheduler {
             host_failure: Mutex::new(None),
         });
         for _ in 0..concurrency.max(1) {
-            let (lane, gate, targets, http, tx, cfg) =
-                (lane.clone(), gate.clone(), targets.clone(), http.clone(), tx.clone(), self.cfg.clone());
+            let (lane, gate, targets, http, tx, cfg) = (
+                lane.clone(),
+                gate.clone(),
+                targets.clone(),
+                http.clone(),
+                tx.clone(),
+                self.cfg.clone(),
+            );
             tokio::spawn(async move {
                 loop {
                     let next = lane.queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();

@@ -175,7 +175,10 @@ pub fn targets(docs: &[Document]) -> Vec<Target> {
                 .unwrap_or_default();
             for s in &r.sources {
                 for u in &s.urls {
-                    if u.hygiene.iter().any(|h| matches!(h, crate::document::Hygiene::Invalid { .. })) {
+                    if u.hygiene
+                        .iter()
+                        .any(|h| matches!(h, crate::document::Hygiene::Invalid { .. }))
+                    {
                         continue;
                     }
                     let key = u.key().to_string();
@@ -189,7 +192,12 @@ pub fn targets(docs: &[Document]) -> Vec<Target> {
                             expects_pdf: false,
                         }
                     });
-                    t.citations.push(Citation { file: doc.path.clone(), line: u.line, footnote: r.number, lang: doc.lang });
+                    t.citations.push(Citation {
+                        file: doc.path.clone(),
+                        line: u.line,
+                        footnote: r.number,
+                        lang: doc.lang,
+                    });
                     if let Some(title) = &s.title
                         && !t.titles.contains(title)
                     {
@@ -227,7 +235,11 @@ pub struct RunOptions {
 pub fn check(docs: &[Document], cfg: &LinksConfig, opts: &RunOptions) -> LinkReport {
     let targets = targets(docs);
     if opts.offline || !cfg.enabled {
-        return LinkReport { results: unchecked(&targets, "link checking is off (--offline)"), network: NetworkStatus::Offline, requests: 0 };
+        return LinkReport {
+            results: unchecked(&targets, "link checking is off (--offline)"),
+            network: NetworkStatus::Offline,
+            requests: 0,
+        };
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -267,7 +279,10 @@ pub fn unchecked(targets: &[Target], why: &str) -> Vec<LinkResult> {
 }
 
 pub(crate) fn now() -> String {
-    jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or_else(|_| jiff::Timestamp::now()).to_string()
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap_or_else(|_| jiff::Timestamp::now())
+        .to_string()
 }
 
 /// State shared by every lane of a run.
@@ -281,7 +296,11 @@ pub struct Shared {
 async fn check_async(targets: Vec<Target>, cfg: &LinksConfig, opts: &RunOptions) -> LinkReport {
     let cache_path = cfg.cache.path.clone();
     let max_age = opts.max_cache_age.unwrap_or(cfg.cache.max_age());
-    let mut cache = if cfg.cache.enabled { cache::Cache::load(&cache_path) } else { cache::Cache::default() };
+    let mut cache = if cfg.cache.enabled {
+        cache::Cache::load(&cache_path)
+    } else {
+        cache::Cache::default()
+    };
     let mut results: Vec<Option<LinkResult>> = vec![None; targets.len()];
     let mut todo = Vec::new();
     let excluded = cfg.exclude_set();
@@ -310,7 +329,11 @@ async fn check_async(targets: Vec<Target>, cfg: &LinksConfig, opts: &RunOptions)
             for i in todo {
                 results[i] = Some(unchecked(std::slice::from_ref(&targets[i]), &why).remove(0));
             }
-            return LinkReport { results: results.into_iter().flatten().collect(), network: NetworkStatus::Ok, requests: 0 };
+            return LinkReport {
+                results: results.into_iter().flatten().collect(),
+                network: NetworkStatus::Ok,
+                requests: 0,
+            };
         }
     };
     let bar = progress::Progress::new(todo.len(), opts.progress);
@@ -343,7 +366,8 @@ async fn check_async(targets: Vec<Target>, cfg: &LinksConfig, opts: &RunOptions)
         }
     }
     bar.finish();
-    let down = shared.network_down.load(Ordering::SeqCst) || shared.answered.load(Ordering::SeqCst) == 0 && shared.network_failures.load(Ordering::SeqCst) > 0;
+    let down = shared.network_down.load(Ordering::SeqCst)
+        || shared.answered.load(Ordering::SeqCst) == 0 && shared.network_failures.load(Ordering::SeqCst) > 0;
     let mut results: Vec<LinkResult> = results.into_iter().flatten().collect();
     if down {
         for r in &mut results {
@@ -367,7 +391,11 @@ async fn check_async(targets: Vec<Target>, cfg: &LinksConfig, opts: &RunOptions)
     }
     LinkReport {
         results,
-        network: if down { NetworkStatus::Unreachable } else { NetworkStatus::Ok },
+        network: if down {
+            NetworkStatus::Unreachable
+        } else {
+            NetworkStatus::Ok
+        },
         requests: shared.requests.load(Ordering::SeqCst),
     }
 }
@@ -387,7 +415,9 @@ pub fn findings(report: &LinkReport) -> Vec<Finding> {
             LinkClass::Timeout => (Some(Kind::LinkTimeout), "timed out"),
             LinkClass::TlsError => (Some(Kind::LinkTlsError), "fails its TLS handshake"),
             LinkClass::ConnectionRefused => (Some(Kind::LinkConnectionRefused), "refuses connections"),
-            LinkClass::Unchecked if report.network == NetworkStatus::Ok => (Some(Kind::LinkUnchecked), "was not checked"),
+            LinkClass::Unchecked if report.network == NetworkStatus::Ok => {
+                (Some(Kind::LinkUnchecked), "was not checked")
+            }
             LinkClass::Unchecked => (None, ""),
         };
         let mut extra = Vec::new();
@@ -396,7 +426,10 @@ pub fn findings(report: &LinkReport) -> Vec<Finding> {
         }
         if matches!(r.class, LinkClass::Alive | LinkClass::Redirected) {
             if r.title_matches == Some(false) {
-                extra.push((Kind::ContentMismatch, format!("{} lives but the content moved: {}", r.url, r.evidence)));
+                extra.push((
+                    Kind::ContentMismatch,
+                    format!("{} lives but the content moved: {}", r.url, r.evidence),
+                ));
             }
             if r.type_matches == Some(false) {
                 extra.push((Kind::ContentTypeMismatch, format!("{}: {}", r.url, r.evidence)));
@@ -404,7 +437,9 @@ pub fn findings(report: &LinkReport) -> Vec<Finding> {
         }
         for (kind, message) in extra {
             for c in &r.cited_by {
-                let mut f = Finding::new(kind, &c.file, c.line, message.clone()).footnote(c.footnote).url(&r.url);
+                let mut f = Finding::new(kind, &c.file, c.line, message.clone())
+                    .footnote(c.footnote)
+                    .url(&r.url);
                 if kind == Kind::LinkRedirected
                     && let Some(fin) = &r.final_url
                 {

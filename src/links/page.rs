@@ -18,7 +18,11 @@ pub struct PageInfo {
 impl PageInfo {
     /// Every title-like text of the page.
     pub fn titles(&self) -> Vec<&str> {
-        [&self.title, &self.og_title, &self.h1].into_iter().flatten().map(|s| s.as_str()).collect()
+        [&self.title, &self.og_title, &self.h1]
+            .into_iter()
+            .flatten()
+            .map(|s| s.as_str())
+            .collect()
     }
 }
 
@@ -50,13 +54,23 @@ pub fn parse(body: &[u8], content_type: Option<&str>) -> PageInfo {
     };
     let og_title = Selector::parse(r#"meta[property="og:title"]"#)
         .ok()
-        .and_then(|s| doc.select(&s).next().and_then(|e| e.value().attr("content")).map(|c| c.trim().to_string()))
+        .and_then(|s| {
+            doc.select(&s)
+                .next()
+                .and_then(|e| e.value().attr("content"))
+                .map(|c| c.trim().to_string())
+        })
         .filter(|s| !s.is_empty());
     let visible = Selector::parse("body")
         .ok()
         .and_then(|s| doc.select(&s).next().map(|b| b.text().collect::<Vec<_>>().join(" ")))
         .unwrap_or_default();
-    PageInfo { title: pick("title"), h1: pick("h1"), og_title, text: visible }
+    PageInfo {
+        title: pick("title"),
+        h1: pick("h1"),
+        og_title,
+        text: visible,
+    }
 }
 
 #[cfg(test)]

@@ -38,12 +38,21 @@ impl Progress {
             bar,
             lines: enabled && !tty && total > 0,
             total,
-            state: Mutex::new(State { done: 0, counts: BTreeMap::new(), last_line: Instant::now(), started: Instant::now() }),
+            state: Mutex::new(State {
+                done: 0,
+                counts: BTreeMap::new(),
+                last_line: Instant::now(),
+                started: Instant::now(),
+            }),
         }
     }
 
     fn summary(counts: &BTreeMap<LinkClass, usize>) -> String {
-        counts.iter().map(|(c, n)| format!("{c} {n}")).collect::<Vec<_>>().join(", ")
+        counts
+            .iter()
+            .map(|(c, n)| format!("{c} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     pub fn record(&self, class: LinkClass) {
@@ -56,7 +65,12 @@ impl Progress {
         } else if self.lines && st.last_line.elapsed() >= Duration::from_secs(5) {
             st.last_line = Instant::now();
             let rate = st.done as f64 / st.started.elapsed().as_secs_f64().max(0.001);
-            eprintln!("citecheck: {}/{} links checked ({rate:.1}/s): {}", st.done, self.total, Self::summary(&st.counts));
+            eprintln!(
+                "citecheck: {}/{} links checked ({rate:.1}/s): {}",
+                st.done,
+                self.total,
+                Self::summary(&st.counts)
+            );
         }
     }
 

@@ -13,13 +13,20 @@ pub const THRESHOLD: f64 = 0.35;
 /// Folds a title for comparison: NFKC (which also folds width), lower case,
 /// letters and digits only.
 pub fn fold(s: &str) -> String {
-    s.nfkc().flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric()).collect()
+    s.nfkc()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect()
 }
 
 /// A page title split at the separators sites put between a page's name and theirs.
 fn segments(title: &str) -> Vec<&str> {
     let mut out = vec![title];
-    out.extend(title.split([' ', '|', '｜', '-', '–', '—', ':', '：', '«', '»', '/', '・']).filter(|s| s.chars().count() > 3));
+    out.extend(
+        title
+            .split([' ', '|', '｜', '-', '–', '—', ':', '：', '«', '»', '/', '・'])
+            .filter(|s| s.chars().count() > 3),
+    );
     for sep in [" | ", "｜", " - ", " – ", " — ", "：", " : ", " « ", " » ", " / "] {
         out.extend(title.split(sep).map(str::trim).filter(|s| !s.is_empty()));
     }
@@ -69,8 +76,11 @@ pub fn compare(page_titles: &[&str], cited: &[String], paired: &[String]) -> Opt
         let page_ja = is_japanese(page);
         // Cited titles in the page's script; else the other language's reference's.
         let same: Vec<&String> = cited.iter().filter(|c| is_japanese(c) == page_ja).collect();
-        let candidates: Vec<&String> =
-            if same.is_empty() { paired.iter().filter(|c| is_japanese(c) == page_ja).collect() } else { same };
+        let candidates: Vec<&String> = if same.is_empty() {
+            paired.iter().filter(|c| is_japanese(c) == page_ja).collect()
+        } else {
+            same
+        };
         for c in candidates {
             for seg in segments(page) {
                 let s = similarity(seg, c);
@@ -93,7 +103,15 @@ mod tests {
         let (ok, _, _) = compare(&["日米サイバー対話 共同声明（仮訳） | 外務省"], &cited, &[]).unwrap();
         assert!(ok);
         let cited = vec!["The Second US-Japan Cyber Dialogue".to_string()];
-        assert!(compare(&["The Second U.S.-Japan Cyber Dialogue - U.S. Department of State"], &cited, &[]).unwrap().0);
+        assert!(
+            compare(
+                &["The Second U.S.-Japan Cyber Dialogue - U.S. Department of State"],
+                &cited,
+                &[]
+            )
+            .unwrap()
+            .0
+        );
     }
 
     #[test]
@@ -109,6 +127,9 @@ mod tests {
         let (ok, _, with) = compare(&["サイバー対処で初協議 - 時事ドットコム"], &cited, &paired).unwrap();
         assert!(ok);
         assert_eq!(with, "サイバー対処で初協議");
-        assert!(compare(&["サイバー対処で初協議"], &cited, &[]).is_none(), "no same-script title: no verdict");
+        assert!(
+            compare(&["サイバー対処で初協議"], &cited, &[]).is_none(),
+            "no same-script title: no verdict"
+        );
     }
 }

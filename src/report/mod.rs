@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use crate::config::ReportFormat;
 use crate::document::Document;
-use crate::links::{LinkClass, LinkResult, NetworkStatus};
 use crate::error::{Error, Result};
+use crate::links::{LinkClass, LinkResult, NetworkStatus};
 use crate::validate::{FailOn, Finding, Kind, Severity};
 
 /// The result of one run: what every report renders.

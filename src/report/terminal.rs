@@ -56,13 +56,23 @@ pub fn render(run: &Run, written: &[PathBuf], quiet: bool) -> String {
     match run.network {
         crate::links::NetworkStatus::Ok => {
             let classes: Vec<String> = s.links.iter().map(|(c, n)| format!("{c} {n}")).collect();
-            let _ = writeln!(out, "links: {} checked ({}), {} requests", run.links.len(), classes.join(", "), run.requests);
+            let _ = writeln!(
+                out,
+                "links: {} checked ({}), {} requests",
+                run.links.len(),
+                classes.join(", "),
+                run.requests
+            );
         }
         crate::links::NetworkStatus::Offline => {
             let _ = writeln!(out, "links: {} not checked (offline)", run.links.len());
         }
         crate::links::NetworkStatus::Unreachable => {
-            let _ = writeln!(out, "links: {} not checked: the network is unreachable", run.links.len());
+            let _ = writeln!(
+                out,
+                "links: {} not checked: the network is unreachable",
+                run.links.len()
+            );
         }
     }
     if !written.is_empty() {

@@ -182,7 +182,8 @@ impl Finding {
             file: file.to_string(),
             line,
             footnote: None,
-            message: message.into(),
+            // Messages quote URLs: never with their credentials.
+            message: crate::redact::text(&message.into()),
             suggestion: None,
             related: Vec::new(),
             url: None,
@@ -195,7 +196,7 @@ impl Finding {
     }
 
     pub fn suggest(mut self, s: impl Into<String>) -> Self {
-        self.suggestion = Some(s.into());
+        self.suggestion = Some(crate::redact::text(&s.into()));
         self
     }
 

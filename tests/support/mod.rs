@@ -101,7 +101,8 @@ impl Pair {
         citecheck::check(&CheckOptions {
             config: Some(self.config()),
             out: Some(self.dir.path().join("reports")),
-            offline: true, ..CheckOptions::default()
+            offline: true,
+            ..CheckOptions::default()
         })
         .expect("check runs")
     }

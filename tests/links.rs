@@ -1,0 +1,515 @@
+//! The link engine end to end, against HTTP servers the tests start on
+//! 127.0.0.1. No test touches the internet: host names are mapped to loopback
+//! with the resolver overrides (`links.resolve`), and the only names that go
+//! to the system resolver are `.invalid` ones, which never resolve.
+
+mod support;
+
+#[path = "support/server.rs"]
+mod server;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use citecheck::links::{LinkClass, LinkResult, NetworkStatus};
+use citecheck::validate::Kind;
+use citecheck::{CheckOptions, Outcome, check};
+use server::{Mode, Server, closed_port};
+
+/// Writes an English document citing each URL (with its cited title) and a config.
+fn setup(dir: &Path, cites: &[(&str, &str)], links_cfg: &str) {
+    let mut body = String::from("Sample Institute\n\n");
+    let mut refs = String::from("References:\n\n");
+    for (i, (url, title)) in cites.iter().enumerate() {
+        let n = i + 1;
+        let day = 1 + i % 28;
+        body.push_str(&format!("l\u{a0} May {day}, 2014: Event number {n} happened.[{n}]\n\n"));
+        refs.push_str(&format!("[{n}] Publisher, “{title},” May {day}, 2014, {url}\n\n"));
+    }
+    std::fs::write(dir.join("doc.txt"), format!("{body}\n{refs}")).unwrap();
+    let cache = dir.join("cache/links.json");
+    // Fast settings for tests, unless the test sets its own.
+    let mut cfg = String::from("documents:\n  - path: doc.txt\n    lang: en\nlinks:\n");
+    for line in [
+        "timeout_ms: 2000",
+        "connect_timeout_ms: 1000",
+        "retry_base_ms: 50",
+        "retry_after_cap_ms: 3000",
+        "per_host_interval_ms: 0",
+    ] {
+        let key = line.split(':').next().unwrap();
+        if !links_cfg.contains(&format!("{key}:")) {
+            cfg.push_str(&format!("  {line}\n"));
+        }
+    }
+    cfg.push_str(&format!(
+        "  cache:\n    enabled: false\n    path: {}\n{links_cfg}",
+        cache.display()
+    ));
+    std::fs::write(dir.join("c.yaml"), cfg).unwrap();
+}
+
+fn run(dir: &Path) -> Outcome {
+    check(&CheckOptions {
+        config: Some(dir.join("c.yaml")),
+        out: Some(dir.join("reports")),
+        ..CheckOptions::default()
+    })
+    .expect("check runs")
+}
+
+fn links(cites: &[(&str, &str)], cfg: &str) -> (Outcome, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path(), cites, cfg);
+    (run(dir.path()), dir)
+}
+
+fn result<'a>(o: &'a Outcome, url: &str) -> &'a LinkResult {
+    o.run
+        .links
+        .iter()
+        .find(|l| l.url == url)
+        .unwrap_or_else(|| panic!("no result for {url}: {:#?}", o.run.links))
+}
+
+const T: &str = "Cited Page Title";
+
+fn class_of(mode: Mode, path: &str, title: &str) -> (LinkResult, Server) {
+    let s = Server::start(mode);
+    let url = s.url(path);
+    let (o, _d) = links(&[(&url, title)], "");
+    (result(&o, &url).clone(), s)
+}
+
+#[test]
+fn alive_with_title() {
+    let (r, _s) = class_of(Mode::Routes, "/ok", T);
+    assert_eq!(r.class, LinkClass::Alive, "{r:?}");
+    assert_eq!(r.http_status, Some(200));
+    assert_eq!(r.title.as_deref(), Some(T));
+    assert_eq!(r.title_matches, Some(true));
+}
+
+#[test]
+fn permanent_redirect_chain() {
+    let (r, s) = class_of(Mode::Routes, "/moved", T);
+    assert_eq!(r.class, LinkClass::Redirected, "{r:?}");
+    assert!(r.permanent_redirect);
+    assert_eq!(r.redirect_chain, vec![s.url("/moved2"), s.url("/ok")]);
+    assert_eq!(r.final_url.as_deref(), Some(s.url("/ok").as_str()));
+}
+
+#[test]
+fn redirect_to_home_page_is_soft_404() {
+    let (r, _s) = class_of(Mode::Routes, "/gone-home", T);
+    assert_eq!(r.class, LinkClass::Soft404, "{r:?}");
+    assert!(r.evidence.contains("home page"), "{}", r.evidence);
+}
+
+#[test]
+fn not_found_is_dead() {
+    let (r, _s) = class_of(Mode::Routes, "/missing", T);
+    assert_eq!(r.class, LinkClass::Dead);
+    assert_eq!(r.http_status, Some(404));
+}
+
+#[test]
+fn gone_is_dead() {
+    let (r, _s) = class_of(Mode::Routes, "/removed", T);
+    assert_eq!(r.class, LinkClass::Dead);
+    assert_eq!(r.http_status, Some(410));
+}
+
+#[test]
+fn shift_jis_not_found_page_is_soft_404() {
+    let (r, _s) = class_of(Mode::Routes, "/sjis-notfound", "日米サイバー対話");
+    assert_eq!(r.class, LinkClass::Soft404, "{r:?}");
+    assert_eq!(r.title.as_deref(), Some("お探しのページは見つかりませんでした"));
+}
+
+#[test]
+fn site_that_answers_every_path_is_soft_404_by_probe() {
+    let s = Server::start(Mode::AnswersEverything);
+    let url = s.url("/news/2014/article-123.html");
+    let (o, _d) = links(&[(&url, "Cyber talks begin")], "");
+    let r = result(&o, &url);
+    assert_eq!(r.class, LinkClass::Soft404, "{r:?}");
+    assert!(r.evidence.contains("random path"), "{}", r.evidence);
+    // One probe for the host, besides the checked URL.
+    assert_eq!(s.stats.total(), 2);
+}
+
+#[test]
+fn head_refused_falls_back_to_get() {
+    let s = Server::start(Mode::Routes);
+    let url = s.url("/head405.pdf");
+    let (o, _d) = links(&[(&url, T)], "");
+    let r = result(&o, &url);
+    assert_eq!(r.class, LinkClass::Alive, "{r:?}");
+    let methods: Vec<String> = s.stats.seen.lock().unwrap().iter().map(|x| x.method.clone()).collect();
+    assert_eq!(methods, vec!["HEAD", "GET"]);
+}
+
+#[test]
+fn forbidden_is_blocked_not_dead() {
+    let (r, _s) = class_of(Mode::Routes, "/forbidden", T);
+    assert_eq!(r.class, LinkClass::Blocked, "{r:?}");
+}
+
+#[test]
+fn rate_limit_honours_retry_after_then_succeeds() {
+    let s = Server::start(Mode::Routes);
+    let url = s.url("/ratelimited");
+    let (o, _d) = links(&[(&url, T)], "");
+    assert_eq!(result(&o, &url).class, LinkClass::Alive);
+    let seen = s.stats.seen.lock().unwrap().clone();
+    let times: Vec<Instant> = seen.iter().filter(|x| x.path == "/ratelimited").map(|x| x.at).collect();
+    assert_eq!(times.len(), 2);
+    assert!(
+        times[1] - times[0] >= Duration::from_millis(950),
+        "waited {:?}",
+        times[1] - times[0]
+    );
+}
+
+#[test]
+fn server_errors_are_retried() {
+    let s = Server::start(Mode::Routes);
+    let url = s.url("/flaky");
+    let (o, _d) = links(&[(&url, T)], "");
+    assert_eq!(result(&o, &url).class, LinkClass::Alive);
+    assert_eq!(s.stats.count("/flaky"), 3);
+    let url = s.url("/always500");
+    let (o, _d) = links(&[(&url, T)], "");
+    let r = result(&o, &url);
+    assert_eq!(r.class, LinkClass::ServerError, "a 5xx is never dead: {r:?}");
+    assert_eq!(s.stats.count("/always500"), 3, "two retries");
+}
+
+#[test]
+fn hanging_server_times_out() {
+    let (r, _s) = class_of(Mode::Routes, "/hang", T);
+    assert_eq!(r.class, LinkClass::Timeout, "{r:?}");
+}
+
+#[test]
+fn redirect_loop_is_detected() {
+    let (r, _s) = class_of(Mode::Routes, "/loop-a", T);
+    assert_eq!(r.class, LinkClass::ServerError, "{r:?}");
+    assert!(r.evidence.contains("loop"), "{}", r.evidence);
+}
+
+#[test]
+fn huge_body_is_capped() {
+    let s = Server::start(Mode::Routes);
+    let url = s.url("/huge");
+    let (o, _d) = links(&[(&url, T)], "");
+    assert_eq!(result(&o, &url).class, LinkClass::Alive);
+    std::thread::sleep(Duration::from_millis(300));
+    let sent = s.stats.huge_bytes.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(sent < 1024 * 1024 + 8 * 1024 * 1024, "server sent {sent} bytes");
+}
+
+#[test]
+fn gzip_body_is_decoded() {
+    let (r, _s) = class_of(Mode::Routes, "/gzip", T);
+    assert_eq!(r.class, LinkClass::Alive);
+    assert_eq!(r.title.as_deref(), Some(T), "title read from the decompressed body");
+}
+
+#[test]
+fn closed_port_is_connection_refused() {
+    let live = Server::start(Mode::Routes);
+    let dead = format!("http://127.0.0.1:{}/x", closed_port());
+    let ok = live.url("/ok");
+    let (o, _d) = links(&[(&dead, T), (&ok, T)], "");
+    assert_eq!(result(&o, &dead).class, LinkClass::ConnectionRefused);
+    assert_eq!(o.run.network, NetworkStatus::Ok);
+}
+
+#[test]
+fn page_with_another_title_is_content_mismatch() {
+    let s = Server::start(Mode::Routes);
+    let url = s.url("/other-title");
+    let (o, _d) = links(&[(&url, "Joint Statement of the Security Consultative Committee")], "");
+    let r = result(&o, &url);
+    assert_eq!(r.class, LinkClass::Alive);
+    assert_eq!(r.title_matches, Some(false));
+    assert!(
+        o.run.findings.iter().any(|f| f.kind == Kind::ContentMismatch),
+        "{:#?}",
+        o.run.findings
+    );
+}
+
+#[test]
+fn html_served_for_a_cited_pdf_is_type_mismatch() {
+    let s = Server::start(Mode::Routes);
+    let url = s.url("/report.pdf");
+    let (o, _d) = links(&[(&url, T)], "  check_pdf_content: true\n");
+    let r = result(&o, &url);
+    assert_eq!(r.type_matches, Some(false), "{r:?}");
+    assert!(o.run.findings.iter().any(|f| f.kind == Kind::ContentTypeMismatch));
+    // By default PDFs are checked by HEAD, which sees the content type too.
+    let s = Server::start(Mode::Routes);
+    let url = s.url("/report.pdf");
+    let (o, _d) = links(&[(&url, T)], "");
+    assert_eq!(result(&o, &url).type_matches, Some(false));
+    assert_eq!(s.stats.seen.lock().unwrap()[0].method, "HEAD");
+}
+
+#[test]
+fn one_request_per_distinct_url_and_named_hosts() {
+    let s = Server::start(Mode::Routes);
+    let port = s.addr.port();
+    let a = format!("http://site-a.test:{port}/ok");
+    let b = format!("http://site-b.test:{port}/ok2");
+    let cfg = format!("  resolve:\n    site-a.test: \"127.0.0.1:{port}\"\n    site-b.test: \"127.0.0.1:{port}\"\n");
+    // Each URL cited three times (one with a fragment), by different references.
+    let a_frag = format!("{a}#section");
+    let (o, _d) = links(&[(&a, T), (&b, T), (&a, T), (&a_frag, T), (&b, T)], &cfg);
+    assert_eq!(o.run.links.len(), 2, "{:#?}", o.run.links);
+    assert_eq!(result(&o, &a).cited_by.len(), 3);
+    assert_eq!(s.stats.count("/ok"), 1);
+    assert_eq!(s.stats.count("/ok2"), 1);
+    // Plus one soft-404 probe per host name, and nothing else.
+    assert_eq!(s.stats.total(), 4);
+    let hosts: std::collections::BTreeSet<String> =
+        s.stats.seen.lock().unwrap().iter().map(|x| x.host.clone()).collect();
+    assert_eq!(hosts.len(), 2, "{hosts:?}");
+}
+
+#[test]
+fn per_host_limit_and_interval_hold() {
+    let s = Server::start(Mode::Routes);
+    let urls: Vec<String> = (0..8).map(|i| s.url(&format!("/slow?i={i}"))).collect();
+    let cites: Vec<(&str, &str)> = urls.iter().map(|u| (u.as_str(), T)).collect();
+    let (o, _d) = links(&cites, "  per_host_concurrency: 2\n  soft404_probe: false\n");
+    assert!(o.run.links.iter().all(|l| l.class == LinkClass::Alive));
+    let max = *s.stats.max_in_flight.lock().unwrap().values().max().unwrap();
+    assert!(max <= 2, "in flight at once: {max}");
+    assert_eq!(max, 2, "the limit is used");
+
+    let s = Server::start(Mode::Routes);
+    let urls: Vec<String> = (0..5).map(|i| s.url(&format!("/ok?i={i}"))).collect();
+    let cites: Vec<(&str, &str)> = urls.iter().map(|u| (u.as_str(), T)).collect();
+    let (_o, _d) = links(
+        &cites,
+        "  per_host_interval_ms: 200\n  per_host_concurrency: 4\n  soft404_probe: false\n",
+    );
+    let mut times: Vec<Instant> = s.stats.seen.lock().unwrap().iter().map(|x| x.at).collect();
+    times.sort();
+    for w in times.windows(2) {
+        assert!(
+            w[1] - w[0] >= Duration::from_millis(190),
+            "starts {:?} apart",
+            w[1] - w[0]
+        );
+    }
+}
+
+#[test]
+fn unresolvable_name_is_dead_when_other_hosts_answer() {
+    let s = Server::start(Mode::Routes);
+    let ok = s.url("/ok");
+    let gone = "http://no-such-host.invalid/page.html";
+    let (o, _d) = links(&[(&ok, T), (gone, T)], "");
+    assert_eq!(o.run.network, NetworkStatus::Ok);
+    assert_eq!(result(&o, gone).class, LinkClass::Dead, "{:?}", result(&o, gone));
+    assert!(o.run.findings.iter().any(|f| f.kind == Kind::LinkDead));
+}
+
+fn bin(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_citecheck"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn network_down_says_so_once_and_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let cites: Vec<(String, &str)> = (0..6)
+        .map(|i| (format!("http://host{i}.invalid/page{i}.html"), T))
+        .collect();
+    let cites: Vec<(&str, &str)> = cites.iter().map(|(u, t)| (u.as_str(), *t)).collect();
+    setup(dir.path(), &cites, "");
+    let start = Instant::now();
+    let o = bin(dir.path(), &["check", "--config", "c.yaml", "--out", "r"]);
+    let took = start.elapsed();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{stderr}\n{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert_eq!(stderr.matches("network is unreachable").count(), 1, "{stderr}");
+    assert!(
+        took < Duration::from_secs(20),
+        "gave up early, not after every timeout ({took:?})"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r/citecheck.json")).unwrap()).unwrap();
+    assert_eq!(json["summary"]["network"], "unreachable");
+    assert!(
+        json["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["class"] == "unchecked")
+    );
+    // Findings at or above --fail-on still give 1: drop a marker, leaving a reference uncited (a warning).
+    let doc = std::fs::read_to_string(dir.path().join("doc.txt"))
+        .unwrap()
+        .replacen("happened.[1]", "happened.", 1);
+    std::fs::write(dir.path().join("doc.txt"), doc).unwrap();
+    let o = bin(dir.path(), &["check", "--config", "c.yaml", "--out", "r"]);
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "a warning does not fail at the default --fail-on error"
+    );
+    let o = bin(
+        dir.path(),
+        &["check", "--config", "c.yaml", "--out", "r", "--fail-on", "warning"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn cache_spares_requests_for_fresh_results() {
+    let s = Server::start(Mode::Routes);
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, flaky, missing) = (s.url("/ok"), s.url("/always500"), s.url("/missing"));
+    setup(dir.path(), &[(&ok, T), (&flaky, T), (&missing, T)], "");
+    let cfg = std::fs::read_to_string(dir.path().join("c.yaml"))
+        .unwrap()
+        .replace("enabled: false", "enabled: true");
+    std::fs::write(dir.path().join("c.yaml"), cfg).unwrap();
+    let first = run(dir.path());
+    assert_eq!(result(&first, &ok).class, LinkClass::Alive);
+    let before = (
+        s.stats.count("/ok"),
+        s.stats.count("/missing"),
+        s.stats.count("/always500"),
+    );
+    let second = run(dir.path());
+    assert!(result(&second, &ok).from_cache);
+    assert!(result(&second, &missing).from_cache, "404 is a definite answer: cached");
+    assert!(!result(&second, &flaky).from_cache, "5xx is never cached");
+    assert_eq!(s.stats.count("/ok"), before.0, "no request for a fresh success");
+    assert_eq!(s.stats.count("/missing"), before.1);
+    assert!(s.stats.count("/always500") > before.2);
+    // --max-cache-age 0 checks everything again.
+    let third = check(&CheckOptions {
+        config: Some(dir.path().join("c.yaml")),
+        out: Some(dir.path().join("reports")),
+        max_cache_age: Some(Duration::ZERO),
+        ..CheckOptions::default()
+    })
+    .unwrap();
+    assert!(!result(&third, &ok).from_cache);
+    assert_eq!(s.stats.count("/ok"), before.0 + 1);
+}
+
+#[test]
+fn killed_run_leaves_a_readable_cache_and_resumes() {
+    let s = Server::start(Mode::Delayed(250));
+    let dir = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = (0..40).map(|i| s.url(&format!("/p{i}.html"))).collect();
+    let cites: Vec<(&str, &str)> = urls.iter().map(|u| (u.as_str(), T)).collect();
+    setup(
+        dir.path(),
+        &cites,
+        "  per_host_concurrency: 1\n  soft404_probe: false\n  title_check: false\n",
+    );
+    let cfg = std::fs::read_to_string(dir.path().join("c.yaml"))
+        .unwrap()
+        .replace("enabled: false", "enabled: true");
+    std::fs::write(dir.path().join("c.yaml"), cfg).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_citecheck"))
+        .args(["check", "--config", "c.yaml", "--out", "r", "--quiet"])
+        .current_dir(dir.path())
+        .spawn()
+        .unwrap();
+    let cache = dir.path().join("cache/links.json");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !cache.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(1200));
+    // SIGKILL: no chance to clean up.
+    child.kill().unwrap();
+    let _ = child.wait();
+    let text = std::fs::read_to_string(&cache).expect("cache written during the run");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("the cache is whole JSON");
+    let kept = json["entries"].as_object().unwrap().len();
+    assert!(kept > 0 && kept < 40, "kept {kept}");
+    let before = s.stats.total();
+    let o = bin(dir.path(), &["check", "--config", "c.yaml", "--out", "r", "--quiet"]);
+    assert!(
+        o.status.code() == Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        s.stats.total() - before,
+        40 - kept,
+        "the rerun asks only what the cache lacks"
+    );
+}
+
+#[test]
+fn credentials_never_appear_in_any_output() {
+    let s = Server::start(Mode::Routes);
+    let port = s.addr.port();
+    let dir = tempfile::tempdir().unwrap();
+    let secret = format!("http://alice:s3cretPW@127.0.0.1:{port}/secret?token=tok123abc&page=2");
+    let dead = format!("http://bob:hunter2xyz@127.0.0.1:{}/x?api_key=key987", closed_port());
+    setup(dir.path(), &[(&secret, T), (&dead, T)], "");
+    let cfg = std::fs::read_to_string(dir.path().join("c.yaml"))
+        .unwrap()
+        .replace("enabled: false", "enabled: true");
+    std::fs::write(dir.path().join("c.yaml"), cfg).unwrap();
+    let o = bin(dir.path(), &["check", "--config", "c.yaml", "--out", "r"]);
+    let mut everything = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    for f in ["r/citecheck.json", "r/citecheck.md", "cache/links.json"] {
+        everything.push_str(&std::fs::read_to_string(dir.path().join(f)).unwrap_or_else(|_| panic!("{f} written")));
+    }
+    for needle in ["s3cretPW", "tok123abc", "hunter2xyz", "key987", "alice", "bob:"] {
+        assert!(!everything.contains(needle), "{needle} leaked");
+    }
+    assert!(everything.contains("REDACTED"));
+    // The request itself still carried the credentials to the server.
+    let seen = s.stats.seen.lock().unwrap();
+    assert!(
+        seen.iter()
+            .any(|x| x.path == "/secret" && x.headers.iter().any(|(k, _)| k == "authorization"))
+    );
+}
+
+#[test]
+fn offline_checks_nothing() {
+    let s = Server::start(Mode::Routes);
+    let dir = tempfile::tempdir().unwrap();
+    let ok = s.url("/ok");
+    setup(dir.path(), &[(&ok, T)], "");
+    let o = check(&CheckOptions {
+        config: Some(dir.path().join("c.yaml")),
+        out: Some(dir.path().join("r")),
+        offline: true,
+        ..CheckOptions::default()
+    })
+    .unwrap();
+    assert_eq!(o.run.network, NetworkStatus::Offline);
+    assert_eq!(s.stats.total(), 0);
+    assert_eq!(result(&o, &ok).class, LinkClass::Unchecked);
+}
