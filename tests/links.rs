@@ -513,3 +513,69 @@ fn offline_checks_nothing() {
     assert_eq!(s.stats.total(), 0);
     assert_eq!(result(&o, &ok).class, LinkClass::Unchecked);
 }
+
+#[test]
+fn http_proxy_from_the_environment_is_used() {
+    let proxy = Server::start(Mode::Routes);
+    let dir = tempfile::tempdir().unwrap();
+    // A name nobody resolves: only the proxy can answer for it.
+    let url = "http://proxied-site.invalid/ok";
+    setup(dir.path(), &[(url, T)], "  soft404_probe: false\n");
+    let o = Command::new(env!("CARGO_BIN_EXE_citecheck"))
+        .args(["check", "--config", "c.yaml", "--out", "r"])
+        .current_dir(dir.path())
+        .env("HTTP_PROXY", proxy.url(""))
+        .env("http_proxy", proxy.url(""))
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    let seen = proxy.stats.seen.lock().unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].host, "proxied-site.invalid");
+}
+
+#[test]
+fn user_agent_headers_and_accepted_statuses_are_configurable() {
+    let s = Server::start(Mode::Routes);
+    let (ok, forbidden) = (s.url("/ok"), s.url("/forbidden"));
+    let host = format!("127.0.0.1:{}", s.addr.port());
+    let cfg = format!(
+        "  soft404_probe: false\n  accept: [403]\n  headers:\n    X-Team: archivists\n  hosts:\n    \"{host}\":\n      headers:\n        Accept-Language: ja\n"
+    );
+    let (o, _d) = links(&[(&ok, T), (&forbidden, T)], &cfg);
+    assert_eq!(result(&o, &forbidden).class, LinkClass::Alive, "403 accepted");
+    let seen = s.stats.seen.lock().unwrap();
+    let h = &seen[0].headers;
+    let get = |k: &str| h.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let ua = get("user-agent").unwrap();
+    assert!(
+        ua.starts_with(&format!("citecheck/{} (+", env!("CARGO_PKG_VERSION"))),
+        "{ua}"
+    );
+    assert_eq!(get("x-team").as_deref(), Some("archivists"));
+    assert_eq!(get("accept-language").as_deref(), Some("ja"));
+    drop(seen);
+    let (_o, _d) = links(&[(&ok, T)], "  user_agent: \"Archive-Bot/2.0\"\n");
+    let seen = s.stats.seen.lock().unwrap();
+    let last = seen.last().unwrap();
+    assert_eq!(
+        last.headers
+            .iter()
+            .find(|(n, _)| n == "user-agent")
+            .map(|(_, v)| v.as_str()),
+        Some("Archive-Bot/2.0")
+    );
+}
+
+#[test]
+fn tls_handshake_failure_is_a_tls_error() {
+    // An https:// URL served by a plain-HTTP server: the handshake cannot succeed.
+    let s = Server::start(Mode::Routes);
+    let ok = s.url("/ok");
+    let tls = format!("https://127.0.0.1:{}/ok", s.addr.port());
+    let (o, _d) = links(&[(&ok, T), (&tls, T)], "");
+    let r = result(&o, &tls);
+    assert_eq!(r.class, LinkClass::TlsError, "{r:?}");
+}

@@ -240,6 +240,19 @@ impl Http {
     }
 }
 
+/// Words of TLS failures in rustls and hyper errors.
+const TLS_WORDS: &[&str] = &[
+    "certificate",
+    "tls",
+    "handshake",
+    "ssl",
+    "corrupt message",
+    "invalidcontenttype",
+    "alert",
+    "unknownissuer",
+    "invalid peer",
+];
+
 /// Sorts a transport error. The text never includes the URL.
 pub fn net_error(e: &reqwest::Error) -> NetError {
     let chain = error_chain(e);
@@ -252,11 +265,7 @@ pub fn net_error(e: &reqwest::Error) -> NetError {
         || lower.contains("name or service not known")
     {
         NetError::Dns
-    } else if lower.contains("certificate")
-        || lower.contains("tls")
-        || lower.contains("handshake")
-        || lower.contains("ssl")
-    {
+    } else if TLS_WORDS.iter().any(|w| lower.contains(w)) {
         NetError::Tls(chain)
     } else if lower.contains("connection refused") {
         NetError::Refused
@@ -307,4 +316,28 @@ pub fn retry_after(h: &HeaderMap) -> Option<Duration> {
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
 fn httpdate(s: &str) -> Option<jiff::Timestamp> {
     jiff::fmt::rfc2822::parse(s).ok().map(|z| z.timestamp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_seconds_and_as_a_date() {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        let future = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(120);
+        let date = jiff::fmt::rfc2822::DateTimePrinter::new()
+            .timestamp_to_rfc9110_string(&future)
+            .unwrap();
+        h.insert(RETRY_AFTER, HeaderValue::from_str(&date).unwrap());
+        let d = retry_after(&h).unwrap();
+        assert!(
+            d > Duration::from_secs(100) && d <= Duration::from_secs(121),
+            "{d:?} from {date}"
+        );
+        h.insert(RETRY_AFTER, HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"));
+        assert_eq!(retry_after(&h), Some(Duration::ZERO), "a date in the past means now");
+    }
 }

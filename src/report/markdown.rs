@@ -101,7 +101,65 @@ pub fn render(run: &Run) -> String {
     if run.findings.is_empty() {
         let _ = writeln!(out, "\nNo findings.");
     }
+    links(run, &mut out);
     out
+}
+
+/// The links section: counts per class, then every link that is not simply alive.
+fn links(run: &Run, out: &mut String) {
+    use crate::links::{LinkClass, NetworkStatus};
+    if run.links.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n## Links\n");
+    match run.network {
+        NetworkStatus::Offline => {
+            let _ = writeln!(out, "{} distinct URLs; not checked (offline).", run.links.len());
+            return;
+        }
+        NetworkStatus::Unreachable => {
+            let _ = writeln!(
+                out,
+                "{} distinct URLs; not checked: the network was unreachable.",
+                run.links.len()
+            );
+            return;
+        }
+        NetworkStatus::Ok => {}
+    }
+    let s = run.summary();
+    let _ = writeln!(out, "| Class | URLs |\n|---|---:|");
+    for (class, n) in &s.links {
+        let _ = writeln!(out, "| {class} | {n} |");
+    }
+    let notable: Vec<_> = run
+        .links
+        .iter()
+        .filter(|l| l.class != LinkClass::Alive || l.title_matches == Some(false) || l.type_matches == Some(false))
+        .collect();
+    if notable.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n| URL | Class | HTTP | Evidence | Cited by |\n|---|---|---:|---|---|"
+    );
+    for l in notable {
+        let cited: Vec<String> = l
+            .cited_by
+            .iter()
+            .map(|c| format!("{}:{} \\[{}\\]", escape(&c.file), c.line, c.footnote))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            escape(&l.url),
+            l.class,
+            l.http_status.map(|s| s.to_string()).unwrap_or_default(),
+            escape(&l.evidence),
+            cited.join(", ")
+        );
+    }
 }
 
 #[cfg(test)]

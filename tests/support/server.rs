@@ -111,6 +111,13 @@ async fn read_head(sock: &mut TcpStream) -> Option<String> {
         if n == 0 || buf.len() > 65536 {
             return None;
         }
+        if buf.is_empty() && chunk[0] == 0x16 {
+            // A TLS ClientHello on this plain-HTTP port: answer in plain text, as such servers do.
+            let _ = sock
+                .write_all(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n")
+                .await;
+            return None;
+        }
         buf.extend_from_slice(&chunk[..n]);
     }
     Some(String::from_utf8_lossy(&buf).into_owned())
@@ -162,6 +169,11 @@ async fn handle(mut sock: TcpStream, st: Arc<Stats>, mode: Mode, addr: SocketAdd
         .find(|(k, _)| k == "host")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
+    // A proxy receives the absolute form (`GET http://host/path HTTP/1.1`).
+    let target = match target.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/".to_string(), |i| rest[i..].to_string()),
+        None => target,
+    };
     let path = target.split('?').next().unwrap_or("/").to_string();
     st.seen.lock().unwrap().push(Seen {
         method: method.clone(),
