@@ -21,6 +21,17 @@ pub struct Cli {
 pub enum Command {
     /// Check a document set and write the reports (the default command).
     Check(CheckArgs),
+    /// Record today's findings as the baseline (later runs with --baseline fail only on new ones).
+    Baseline(BaselineArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// Baseline file to write.
+    #[arg(long, default_value = crate::baseline::DEFAULT)]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -34,7 +45,7 @@ pub struct CheckArgs {
     /// Directory for the reports [default: output.dir of the config, `reports`].
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Report formats, comma-separated: json, markdown.
+    /// Report formats, comma-separated: json, markdown, html, junit, sarif, csv.
     #[arg(long, short, value_delimiter = ',')]
     pub format: Option<Vec<ReportFormat>>,
     /// Lowest severity that fails the run (exit code 1).
@@ -49,6 +60,9 @@ pub struct CheckArgs {
     /// Re-check cached link results older than this (`30s`, `15m`, `12h`, `1d`; `0` ignores the cache).
     #[arg(long, value_parser = parse_age)]
     pub max_cache_age: Option<std::time::Duration>,
+    /// Fail only on findings that are not in this baseline (see `citecheck baseline`).
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
 }
 
 fn parse_age(s: &str) -> Result<std::time::Duration, String> {
@@ -66,6 +80,7 @@ impl CheckArgs {
             offline: self.offline,
             progress: !self.quiet,
             max_cache_age: self.max_cache_age,
+            baseline: self.baseline.clone(),
         }
     }
 }

@@ -240,7 +240,7 @@ impl Default for OutputConfig {
     fn default() -> Self {
         OutputConfig {
             dir: PathBuf::from("reports"),
-            formats: vec![ReportFormat::Json, ReportFormat::Markdown],
+            formats: ReportFormat::ALL.to_vec(),
         }
     }
 }
@@ -251,6 +251,21 @@ impl Default for OutputConfig {
 pub enum ReportFormat {
     Json,
     Markdown,
+    Html,
+    Junit,
+    Sarif,
+    Csv,
+}
+
+impl ReportFormat {
+    pub const ALL: [ReportFormat; 6] = [
+        ReportFormat::Json,
+        ReportFormat::Markdown,
+        ReportFormat::Html,
+        ReportFormat::Junit,
+        ReportFormat::Sarif,
+        ReportFormat::Csv,
+    ];
 }
 
 impl std::str::FromStr for ReportFormat {
@@ -259,7 +274,13 @@ impl std::str::FromStr for ReportFormat {
         match s.trim().to_ascii_lowercase().as_str() {
             "json" => Ok(ReportFormat::Json),
             "markdown" | "md" => Ok(ReportFormat::Markdown),
-            other => Err(format!("unknown report format {other:?} (expected json or markdown)")),
+            "html" => Ok(ReportFormat::Html),
+            "junit" => Ok(ReportFormat::Junit),
+            "sarif" => Ok(ReportFormat::Sarif),
+            "csv" => Ok(ReportFormat::Csv),
+            other => Err(format!(
+                "unknown report format {other:?} (expected json, markdown, html, junit, sarif or csv)"
+            )),
         }
     }
 }

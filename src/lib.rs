@@ -10,6 +10,8 @@
 //!
 //! Each stage takes the previous stage's typed output; none reaches back.
 
+pub mod archive;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod document;
@@ -45,6 +47,8 @@ pub struct CheckOptions {
     pub progress: bool,
     /// Re-check cached link results older than this.
     pub max_cache_age: Option<std::time::Duration>,
+    /// Findings in this baseline do not fail the run.
+    pub baseline: Option<PathBuf>,
 }
 
 /// The outcome of a check: the run and the reports written.
@@ -145,6 +149,9 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome> {
     );
     findings.extend(links::findings(&link_report));
     findings.retain(|f| !loaded.config.checks.disable.iter().any(|d| d == f.kind.name()));
+    if let Some(path) = &opts.baseline {
+        baseline::Baseline::load(path)?.apply(&mut findings);
+    }
     let fail_on = opts.fail_on.unwrap_or(loaded.config.fail_on);
     let mut run = Run::new(documents, findings, fail_on);
     run.links = link_report.results;

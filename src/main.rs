@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use citecheck::cli::{CheckArgs, Cli, Command};
 use citecheck::links::NetworkStatus;
-use citecheck::report::terminal;
+use citecheck::report::{github, terminal};
 use clap::Parser;
 
 const EXIT_FINDINGS: u8 = 1;
@@ -29,23 +29,46 @@ fn main() -> ExitCode {
             };
         }
     };
-    let args = match cli.command {
-        Some(Command::Check(args)) => args,
-        None => CheckArgs::default(),
+    let (args, baseline_out) = match cli.command {
+        Some(Command::Check(args)) => (args, None),
+        Some(Command::Baseline(b)) => (b.check, Some(b.output)),
+        None => (CheckArgs::default(), None),
     };
     match citecheck::check(&args.options()) {
         Ok(outcome) => {
-            let text = terminal::render(&outcome.run, &outcome.written, args.quiet);
+            let run = &outcome.run;
+            let text = terminal::render(run, &outcome.written, args.quiet);
             let _ = std::io::stdout().write_all(text.as_bytes());
-            if outcome.run.network == NetworkStatus::Unreachable {
+            if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+                let _ = std::io::stdout().write_all(github::annotations(run).as_bytes());
+                github::step_summary(run);
+            }
+            if run.network == NetworkStatus::Unreachable {
                 eprintln!(
                     "citecheck: the network is unreachable: no host answered, so links were not checked \
                      (exit code 3 unless findings fail the run)"
                 );
             }
-            if outcome.run.failed() {
+            if let Some(path) = baseline_out {
+                // `citecheck baseline`: record, and succeed.
+                return match citecheck::baseline::write(&path, &run.findings, &run.generated_at) {
+                    Ok(()) => {
+                        println!(
+                            "baseline: {} findings recorded in {}",
+                            run.findings.len(),
+                            path.display()
+                        );
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("citecheck: error: {e}");
+                        ExitCode::from(EXIT_ERROR)
+                    }
+                };
+            }
+            if run.failed() {
                 ExitCode::from(EXIT_FINDINGS)
-            } else if outcome.run.network == NetworkStatus::Unreachable {
+            } else if run.network == NetworkStatus::Unreachable {
                 ExitCode::from(EXIT_NETWORK)
             } else {
                 ExitCode::SUCCESS

@@ -1,7 +1,12 @@
 //! Findings → reports. Every format renders one [`Run`] and nothing else.
 
+pub mod csv;
+pub mod github;
+pub mod html;
 pub mod json;
+pub mod junit;
 pub mod markdown;
+pub mod sarif;
 pub mod terminal;
 
 use std::collections::BTreeMap;
@@ -10,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::archive::Snapshot;
 use crate::config::ReportFormat;
 use crate::document::Document;
 use crate::error::{Error, Result};
@@ -29,6 +35,8 @@ pub struct Run {
     pub network: NetworkStatus,
     /// HTTP requests sent by the link stage.
     pub requests: usize,
+    /// Archived copies suggested for doubtful links.
+    pub snapshots: Vec<Snapshot>,
 }
 
 /// Counts for the summary of every format.
@@ -47,6 +55,8 @@ pub struct Summary {
     pub links: BTreeMap<LinkClass, usize>,
     /// `ok`, `offline` or `unreachable`.
     pub network: NetworkStatus,
+    /// Findings known from the baseline (they do not fail the run).
+    pub baselined: usize,
 }
 
 impl Run {
@@ -63,6 +73,7 @@ impl Run {
             links: Vec::new(),
             network: NetworkStatus::Offline,
             requests: 0,
+            snapshots: Vec::new(),
         }
     }
 
@@ -90,12 +101,15 @@ impl Run {
                 m
             }),
             network: self.network,
+            baselined: self.findings.iter().filter(|f| f.baselined).count(),
         }
     }
 
-    /// Whether any finding is at or above the fail-on threshold.
+    /// Whether any finding not in the baseline is at or above the fail-on threshold.
     pub fn failed(&self) -> bool {
-        self.findings.iter().any(|f| self.fail_on.fails(f.severity))
+        self.findings
+            .iter()
+            .any(|f| !f.baselined && self.fail_on.fails(f.severity))
     }
 }
 
@@ -110,6 +124,10 @@ pub fn write_all(run: &Run, dir: &Path, formats: &[ReportFormat]) -> Result<Vec<
         let (name, body) = match format {
             ReportFormat::Json => ("citecheck.json", json::render(run)),
             ReportFormat::Markdown => ("citecheck.md", markdown::render(run)),
+            ReportFormat::Html => ("citecheck.html", html::render(run)),
+            ReportFormat::Junit => ("citecheck.junit.xml", junit::render(run)),
+            ReportFormat::Sarif => ("citecheck.sarif", sarif::render(run)),
+            ReportFormat::Csv => ("citecheck-archive.csv", csv::render(run)),
         };
         let path = dir.join(name);
         write_atomic(&path, body.as_bytes())?;

@@ -172,6 +172,9 @@ pub struct Finding {
     /// The URL concerned, if any (credentials redacted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Known from the baseline: reported, but it does not fail the run.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub baselined: bool,
 }
 
 impl Finding {
@@ -187,6 +190,7 @@ impl Finding {
             suggestion: None,
             related: Vec::new(),
             url: None,
+            baselined: false,
         }
     }
 
