@@ -63,6 +63,9 @@ pub struct CheckArgs {
     /// Fail only on findings that are not in this baseline (see `citecheck baseline`).
     #[arg(long)]
     pub baseline: Option<PathBuf>,
+    /// Which links get an archived copy suggested [default: archive.mode, `doubtful`].
+    #[arg(long, value_enum)]
+    pub archive: Option<crate::config::ArchiveMode>,
 }
 
 fn parse_age(s: &str) -> Result<std::time::Duration, String> {
@@ -81,6 +84,7 @@ impl CheckArgs {
             progress: !self.quiet,
             max_cache_age: self.max_cache_age,
             baseline: self.baseline.clone(),
+            archive: self.archive,
         }
     }
 }

@@ -24,6 +24,7 @@ pub struct Config {
     pub parse: ParseConfig,
     pub checks: ChecksConfig,
     pub links: LinksConfig,
+    pub archive: ArchiveConfig,
 }
 
 impl Default for Config {
@@ -35,6 +36,102 @@ impl Default for Config {
             parse: ParseConfig::default(),
             checks: ChecksConfig::default(),
             links: LinksConfig::default(),
+            archive: ArchiveConfig::default(),
+        }
+    }
+}
+
+/// Which links get an archived copy suggested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ArchiveMode {
+    /// Dead, soft-404, blocked, and live pages that are no longer the cited source.
+    Doubtful,
+    /// Every checked link (pins a snapshot for live links too).
+    All,
+    /// No archive lookup.
+    None,
+}
+
+/// The kind of an archive service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderKind {
+    WaybackCdx,
+    WaybackAvailability,
+    WaybackReplay,
+    Timetravel,
+    Memento,
+}
+
+/// One archive service.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveProvider {
+    pub kind: ProviderKind,
+    /// Shown in reports; defaults to the kind.
+    #[serde(default)]
+    pub name: Option<String>,
+    pub base_url: String,
+}
+
+impl ArchiveProvider {
+    pub fn name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| {
+            match self.kind {
+                ProviderKind::WaybackCdx => "wayback-cdx",
+                ProviderKind::WaybackAvailability => "wayback-availability",
+                ProviderKind::WaybackReplay => "wayback-replay",
+                ProviderKind::Timetravel => "timetravel",
+                ProviderKind::Memento => "memento",
+            }
+            .to_string()
+        })
+    }
+}
+
+/// Archive rescue.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ArchiveConfig {
+    pub mode: ArchiveMode,
+    /// Asked in this order until one has a verified capture.
+    pub providers: Vec<ArchiveProvider>,
+    /// Minimum time between two requests to one service.
+    pub interval_ms: u64,
+    pub timeout_ms: u64,
+    pub retries: u32,
+    pub retry_base_ms: u64,
+    /// Replay each capture before suggesting it.
+    pub verify: bool,
+    /// Save Page Now endpoint, for --save-missing.
+    pub save_url: String,
+    /// Archive lookups are cached here like link results.
+    pub cache_path: PathBuf,
+}
+
+impl Default for ArchiveConfig {
+    fn default() -> Self {
+        let p = |kind, base: &str| ArchiveProvider {
+            kind,
+            name: None,
+            base_url: base.to_string(),
+        };
+        ArchiveConfig {
+            mode: ArchiveMode::Doubtful,
+            providers: vec![
+                p(ProviderKind::WaybackCdx, "https://web.archive.org"),
+                p(ProviderKind::WaybackAvailability, "https://archive.org"),
+                p(ProviderKind::WaybackReplay, "https://web.archive.org"),
+                p(ProviderKind::Timetravel, "http://timetravel.mementoweb.org"),
+            ],
+            interval_ms: 1000,
+            timeout_ms: 30_000,
+            retries: 2,
+            retry_base_ms: 1000,
+            verify: true,
+            save_url: "https://web.archive.org/save".to_string(),
+            cache_path: PathBuf::from(".citecheck/cache/archive.json"),
         }
     }
 }

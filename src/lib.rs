@@ -49,6 +49,8 @@ pub struct CheckOptions {
     pub max_cache_age: Option<std::time::Duration>,
     /// Findings in this baseline do not fail the run.
     pub baseline: Option<PathBuf>,
+    /// Which links get an archived copy suggested (default: the config's `archive.mode`).
+    pub archive: Option<config::ArchiveMode>,
 }
 
 /// The outcome of a check: the run and the reports written.
@@ -148,6 +150,42 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome> {
         },
     );
     findings.extend(links::findings(&link_report));
+    let mut link_report = link_report;
+    let mode = opts.archive.unwrap_or(loaded.config.archive.mode);
+    let rescued = if link_report.network == links::NetworkStatus::Ok {
+        archive::rescue(
+            &documents,
+            &link_report.results,
+            &loaded.config.archive,
+            &loaded.config.links,
+            mode,
+        )
+    } else {
+        archive::ArchiveReport::default()
+    };
+    for s in &rescued.snapshots {
+        if let Some(l) = link_report.results.iter_mut().find(|l| l.url == s.url) {
+            l.snapshot = Some(s.clone());
+        }
+        // Tell the reader of each finding about this link what to cite instead.
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.url.as_deref() == Some(s.url.as_str()) && f.kind.name().starts_with("link_"))
+        {
+            let days = s
+                .days_from_target
+                .map(|d| format!(", {d:+} days from the citation date"))
+                .unwrap_or_default();
+            f.suggestion = Some(format!(
+                "cite the archived copy {} (captured {} by {}{days}{})",
+                s.archived_url,
+                s.captured,
+                s.provider,
+                if s.verified { ", verified" } else { ", not verified" }
+            ));
+        }
+    }
+    findings.extend(rescued.findings);
     findings.retain(|f| !loaded.config.checks.disable.iter().any(|d| d == f.kind.name()));
     if let Some(path) = &opts.baseline {
         baseline::Baseline::load(path)?.apply(&mut findings);
@@ -157,6 +195,7 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome> {
     run.links = link_report.results;
     run.network = link_report.network;
     run.requests = link_report.requests;
+    run.snapshots = rescued.snapshots;
     let out = opts.out.clone().unwrap_or_else(|| loaded.config.output.dir.clone());
     let formats = opts
         .formats

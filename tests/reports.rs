@@ -190,6 +190,7 @@ fn served_page_titles_are_escaped() {
         from_cache: false,
         title_matches: Some(false),
         type_matches: None,
+        snapshot: None,
     });
     for text in [
         citecheck::report::html::render(&run),

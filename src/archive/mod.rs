@@ -1,8 +1,25 @@
 //! Archive rescue: for every doubtful link, the archived copy closest to the
-//! date the source was cited. (The lookup itself is being built; this module
-//! holds the types every report already renders.)
+//! date the source was cited, found by asking the configured providers in
+//! order, verified by replaying it, and suggested in the reports (and written
+//! into corrected documents by `citecheck fix`).
+//!
+//! The target date is the date the reference cites (a month-only date means
+//! its first day), else the document's publication or update date, else today.
 
+pub mod providers;
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+
+use crate::config::{ArchiveConfig, ArchiveMode, ArchiveProvider, LinksConfig, ProviderKind};
+use crate::document::Document;
+use crate::links::{LinkClass, LinkResult, Target, title};
+use crate::redact;
+use crate::validate::{Finding, Kind};
+use providers::{Answer, Capture};
 
 /// A suggested archived copy of a cited URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -12,11 +29,368 @@ pub struct Snapshot {
     pub archived_url: String,
     /// Capture date, ISO 8601 (`2014-02-03`).
     pub captured: String,
-    /// The provider's capture timestamp (`20140203123456` for the Wayback Machine).
+    /// The provider's capture timestamp (`20140203123456`).
     pub timestamp: String,
     pub provider: String,
     /// Whether the capture was replayed and found to be the cited source.
     pub verified: bool,
-    /// Days between the capture and the target date (the citation's date).
+    /// Days between the capture and the target date (positive: after it).
     pub days_from_target: Option<i64>,
+    /// The date the capture was chosen for.
+    pub target_date: String,
+}
+
+/// What the archive stage produced.
+#[derive(Debug, Clone, Default)]
+pub struct ArchiveReport {
+    pub snapshots: Vec<Snapshot>,
+    pub findings: Vec<Finding>,
+}
+
+/// Whether a link gets an archive lookup.
+pub fn wants_lookup(l: &LinkResult, mode: ArchiveMode) -> bool {
+    match mode {
+        ArchiveMode::None => false,
+        ArchiveMode::All => l.class != LinkClass::Unchecked,
+        ArchiveMode::Doubtful => l.class.is_doubtful() || l.title_matches == Some(false),
+    }
+}
+
+/// The date a link's capture should be closest to.
+pub fn target_date(docs: &[Document], t: &Target) -> Date {
+    let cited = docs
+        .iter()
+        .flat_map(|d| d.references.iter())
+        .flat_map(|r| r.sources.iter())
+        .find_map(|s| {
+            s.urls
+                .iter()
+                .any(|u| u.url == t.url)
+                .then_some(s.date)
+                .flatten()
+                .and_then(|d| d.first_civil())
+        });
+    cited
+        .or_else(|| {
+            let file = t.citations.first().map(|c| c.file.as_str());
+            docs.iter()
+                .find(|d| Some(d.path.as_str()) == file)
+                .and_then(|d| d.published)
+                .and_then(|p| p.first_civil())
+        })
+        .unwrap_or_else(|| jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+}
+
+struct Client {
+    http: reqwest::Client,
+    follow: reqwest::Client,
+    cfg: ArchiveConfig,
+    next: tokio::sync::Mutex<HashMap<String, tokio::time::Instant>>,
+}
+
+impl Client {
+    fn new(cfg: &ArchiveConfig, links: &LinksConfig) -> Result<Client, String> {
+        let build = |redirect| {
+            let mut b = reqwest::Client::builder()
+                .user_agent(links.user_agent())
+                .redirect(redirect)
+                .timeout(Duration::from_millis(cfg.timeout_ms))
+                .connect_timeout(Duration::from_millis(links.connect_timeout_ms));
+            for (host, addr) in &links.resolve {
+                if let Ok(a) = addr.parse() {
+                    b = b.resolve(host, a);
+                }
+            }
+            b.build().map_err(|e| e.without_url().to_string())
+        };
+        Ok(Client {
+            http: build(reqwest::redirect::Policy::none())?,
+            follow: build(reqwest::redirect::Policy::limited(10))?,
+            cfg: cfg.clone(),
+            next: tokio::sync::Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Waits for the service's turn (one request per interval per service).
+    async fn turn(&self, service: &str) {
+        let start = {
+            let mut next = self.next.lock().await;
+            let now = tokio::time::Instant::now();
+            let at = next.get(service).copied().unwrap_or(now).max(now);
+            next.insert(service.to_string(), at + Duration::from_millis(self.cfg.interval_ms));
+            at
+        };
+        tokio::time::sleep_until(start).await;
+    }
+
+    /// GET with backoff on 429/5xx/timeouts. Returns status, headers and body, or why it failed.
+    async fn get(
+        &self,
+        url: &str,
+        follow: bool,
+        headers: &[(&str, String)],
+    ) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>), String> {
+        let service = crate::links::hosts::host_key(url);
+        let mut attempt = 0;
+        loop {
+            self.turn(&service).await;
+            let client = if follow { &self.follow } else { &self.http };
+            let mut req = client.get(url);
+            for (k, v) in headers {
+                req = req.header(*k, v.as_str());
+            }
+            let retry = match req.send().await {
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    let h = resp.headers().clone();
+                    if status == 429 || status >= 500 {
+                        format!("HTTP {status}")
+                    } else {
+                        let body = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+                        return Ok((status, h, body));
+                    }
+                }
+                Err(e) if e.is_timeout() => "timed out".to_string(),
+                Err(e) if e.is_connect() => {
+                    return Err(format!(
+                        "cannot connect: {}",
+                        crate::links::client::net_error(&e).describe()
+                    ));
+                }
+                Err(e) => format!("request failed: {}", crate::links::client::net_error(&e).describe()),
+            };
+            if attempt >= self.cfg.retries {
+                return Err(retry);
+            }
+            let wait = self.cfg.retry_base_ms.saturating_mul(1 << attempt.min(10))
+                + fastrand::u64(0..=self.cfg.retry_base_ms.max(1));
+            attempt += 1;
+            tokio::time::sleep(Duration::from_millis(wait)).await;
+        }
+    }
+
+    /// Asks one provider for captures of a URL around a date.
+    async fn ask(&self, p: &ArchiveProvider, url: &str, target: Date) -> Answer {
+        let name = p.name();
+        let base = p.base_url.trim_end_matches('/');
+        let req = providers::request_url(p, url, target);
+        match p.kind {
+            ProviderKind::WaybackCdx | ProviderKind::WaybackAvailability | ProviderKind::Timetravel => {
+                match self.get(&req, false, &[]).await {
+                    Err(e) => Answer::Failed(e),
+                    Ok((404, _, _)) if p.kind == ProviderKind::Timetravel => Answer::None,
+                    Ok((200, _, body)) => {
+                        let text = String::from_utf8_lossy(&body);
+                        let parsed = match p.kind {
+                            ProviderKind::WaybackCdx => providers::parse_cdx(&text, base, &name),
+                            ProviderKind::WaybackAvailability => providers::parse_availability(&text, &name),
+                            _ => providers::parse_timetravel(&text, &name),
+                        };
+                        match parsed {
+                            Ok(c) if c.is_empty() => Answer::None,
+                            Ok(c) => Answer::Found(c),
+                            Err(e) => Answer::Failed(e),
+                        }
+                    }
+                    Ok((status, _, _)) => Answer::Failed(format!("HTTP {status}")),
+                }
+            }
+            ProviderKind::WaybackReplay => match self.get(&req, false, &[]).await {
+                Err(e) => Answer::Failed(e),
+                Ok((300..=399, h, _)) => {
+                    let loc = h
+                        .get(reqwest::header::LOCATION)
+                        .and_then(|l| l.to_str().ok())
+                        .unwrap_or("");
+                    match providers::parse_replay_location(loc, base, &name) {
+                        Some(c) => Answer::Found(vec![c]),
+                        None => Answer::None,
+                    }
+                }
+                Ok((200, _, _)) => match providers::parse_replay_location(&req, "", &name) {
+                    Some(c) => Answer::Found(vec![c]),
+                    None => Answer::None,
+                },
+                Ok((404, _, _)) => Answer::None,
+                Ok((status, _, _)) => Answer::Failed(format!("HTTP {status}")),
+            },
+            ProviderKind::Memento => {
+                let when = target
+                    .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                    .map(|z| z.timestamp())
+                    .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+                let accept = jiff::fmt::rfc2822::DateTimePrinter::new()
+                    .timestamp_to_rfc9110_string(&when)
+                    .unwrap_or_default();
+                match self.get(&req, false, &[("Accept-Datetime", accept)]).await {
+                    Err(e) => Answer::Failed(e),
+                    Ok((300..=399, h, _)) => {
+                        let loc = h
+                            .get(reqwest::header::LOCATION)
+                            .and_then(|l| l.to_str().ok())
+                            .unwrap_or("")
+                            .to_string();
+                        let ts: String = loc
+                            .split('/')
+                            .find(|seg| seg.len() >= 14 && seg.bytes().all(|b| b.is_ascii_digit()))
+                            .unwrap_or("")
+                            .to_string();
+                        if loc.is_empty() || ts.is_empty() {
+                            Answer::None
+                        } else {
+                            Answer::Found(vec![Capture {
+                                timestamp: ts,
+                                archived_url: loc,
+                                provider: name,
+                            }])
+                        }
+                    }
+                    Ok((404, _, _)) => Answer::None,
+                    Ok((status, _, _)) => Answer::Failed(format!("HTTP {status}")),
+                }
+            }
+        }
+    }
+
+    /// Replays a capture: it must answer 200, a PDF as a PDF, and carry the
+    /// cited title where one in the page's script exists.
+    async fn verify(&self, c: &Capture, t: &Target) -> bool {
+        let Ok((status, h, body)) = self.get(&c.archived_url, true, &[]).await else {
+            return false;
+        };
+        if status != 200 {
+            return false;
+        }
+        let ct = h.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let is_pdf = ct.is_some_and(|c| c.contains("pdf")) || body.starts_with(b"%PDF");
+        if t.expects_pdf {
+            return is_pdf;
+        }
+        if is_pdf {
+            return true;
+        }
+        let page = crate::links::page::parse(&body, ct);
+        match title::compare(&page.titles(), &t.titles, &t.paired_titles) {
+            Some((ok, _, _)) => ok,
+            None => true,
+        }
+    }
+}
+
+/// Finds archived copies for the links that need one.
+pub fn rescue(
+    docs: &[Document],
+    links: &[LinkResult],
+    cfg: &ArchiveConfig,
+    links_cfg: &LinksConfig,
+    mode: ArchiveMode,
+) -> ArchiveReport {
+    let targets: HashMap<String, Target> = crate::links::targets(docs)
+        .into_iter()
+        .map(|t| (redact::url(&t.url), t))
+        .collect();
+    let wanted: Vec<&LinkResult> = links.iter().filter(|l| wants_lookup(l, mode)).collect();
+    if wanted.is_empty() || cfg.providers.is_empty() {
+        return ArchiveReport::default();
+    }
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+        return ArchiveReport::default();
+    };
+    rt.block_on(async {
+        let client = match Client::new(cfg, links_cfg) {
+            Ok(c) => c,
+            Err(e) => {
+                let mut r = ArchiveReport::default();
+                if let Some(c) = wanted.first().and_then(|l| l.cited_by.first()) {
+                    r.findings.push(Finding::new(
+                        Kind::ArchiveProviderFailed,
+                        &c.file,
+                        c.line,
+                        format!("cannot build the archive client: {e}"),
+                    ));
+                }
+                return r;
+            }
+        };
+        let mut report = ArchiveReport::default();
+        let mut failures: BTreeMap<String, (String, usize, String, u32)> = BTreeMap::new();
+        for l in wanted {
+            let Some(t) = targets.get(&l.url) else { continue };
+            let target = target_date(docs, t);
+            let mut all_answered = true;
+            let mut found = None;
+            for p in &cfg.providers {
+                match client.ask(p, &l.url, target).await {
+                    Answer::Failed(why) => {
+                        all_answered = false;
+                        if let Some(c) = l.cited_by.first() {
+                            failures
+                                .entry(p.name())
+                                .or_insert((c.file.clone(), c.line, why, c.footnote));
+                        }
+                    }
+                    Answer::None => {}
+                    Answer::Found(captures) => {
+                        let Some(best) = providers::closest(&captures, target) else {
+                            continue;
+                        };
+                        let verified = !cfg.verify || client.verify(&best, t).await;
+                        if !verified && cfg.verify {
+                            continue; // a capture that does not replay is not suggested
+                        }
+                        found = Some(snapshot(&l.url, &best, target, cfg.verify));
+                        break;
+                    }
+                }
+            }
+            match found {
+                Some(s) => report.snapshots.push(s),
+                None if all_answered && l.class.is_doubtful() => {
+                    for c in &l.cited_by {
+                        report.findings.push(
+                            Finding::new(
+                                Kind::LinkUnrecoverable,
+                                &c.file,
+                                c.line,
+                                format!(
+                                    "{} is {} and no archive has a usable capture: needs a human",
+                                    l.url, l.class
+                                ),
+                            )
+                            .footnote(c.footnote)
+                            .url(&l.url),
+                        );
+                    }
+                }
+                None => {}
+            }
+        }
+        for (provider, (file, line, why, footnote)) in failures {
+            report.findings.push(
+                Finding::new(
+                    Kind::ArchiveProviderFailed,
+                    &file,
+                    line,
+                    format!("archive provider {provider} failed ({why}); the next provider was asked"),
+                )
+                .footnote(footnote),
+            );
+        }
+        report
+    })
+}
+
+fn snapshot(url: &str, c: &Capture, target: Date, verified: bool) -> Snapshot {
+    let when = providers::parse_timestamp(&c.timestamp);
+    let days = when.map(|w| w.date().duration_since(target).as_secs() / 86_400);
+    Snapshot {
+        url: url.to_string(),
+        archived_url: c.archived_url.clone(),
+        captured: when.map(|w| w.date().to_string()).unwrap_or_default(),
+        timestamp: c.timestamp.clone(),
+        provider: c.provider.clone(),
+        verified,
+        days_from_target: days,
+        target_date: target.to_string(),
+    }
 }

@@ -122,6 +122,7 @@ pub async fn check_target(t: &Target, lane: &Lane, gate: &Gate, http: &Http, cfg
         from_cache: false,
         title_matches: None,
         type_matches: None,
+        snapshot: None,
     };
     if gate.shared.network_down.load(Ordering::SeqCst) {
         r.evidence = "network unreachable: no host answered".to_string();

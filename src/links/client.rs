@@ -27,6 +27,16 @@ pub enum NetError {
 }
 
 impl NetError {
+    /// The error in words (never with a URL).
+    pub fn describe(&self) -> String {
+        match self {
+            NetError::Dns => "the host name does not resolve".to_string(),
+            NetError::Refused => "connection refused".to_string(),
+            NetError::Timeout => "timed out".to_string(),
+            NetError::Connect(e) | NetError::Tls(e) | NetError::Reset(e) | NetError::Other(e) => e.clone(),
+        }
+    }
+
     /// Failures that say nothing about the page, only about the way to it.
     pub fn is_network(&self) -> bool {
         matches!(self, NetError::Dns | NetError::Connect(_))

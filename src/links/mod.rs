@@ -115,6 +115,9 @@ pub struct LinkResult {
     /// Whether the content type is the one cited (a PDF for a `.pdf` URL; None: not compared).
     #[serde(default)]
     pub type_matches: Option<bool>,
+    /// The archived copy suggested for this link, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<crate::archive::Snapshot>,
 }
 
 /// Network state of a run.
@@ -274,6 +277,7 @@ pub fn unchecked(targets: &[Target], why: &str) -> Vec<LinkResult> {
             from_cache: false,
             title_matches: None,
             type_matches: None,
+            snapshot: None,
         })
         .collect()
 }

@@ -104,7 +104,32 @@ pub fn render(run: &Run) -> String {
         let _ = writeln!(out, "\nNo findings.");
     }
     links(run, &mut out);
+    archive(run, &mut out);
     out
+}
+
+/// The archivists' section: what to replace with which snapshot.
+fn archive(run: &Run, out: &mut String) {
+    if run.snapshots.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n## Archived copies\n");
+    let _ = writeln!(
+        out,
+        "| URL | Snapshot | Captured | Days from citation | Provider | Verified |\n|---|---|---|---:|---|---|"
+    );
+    for s in &run.snapshots {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            escape(&s.url),
+            escape(&s.archived_url),
+            escape(&s.captured),
+            s.days_from_target.map(|d| d.to_string()).unwrap_or_default(),
+            escape(&s.provider),
+            if s.verified { "yes" } else { "no" }
+        );
+    }
 }
 
 /// The links section: counts per class, then every link that is not simply alive.

@@ -140,6 +140,10 @@ kinds! {
     LinkRedirected = "link_redirected", Info, "The cited URL has moved permanently (301, 308): cite the final URL.";
     LinkRedirectedTemporarily = "link_redirected_temporarily", Info, "The cited URL redirects temporarily (302, 303, 307).";
     LinkUnchecked = "link_unchecked", Info, "The link was not checked (excluded by the configuration).";
+    // Archive rescue.
+    LinkUnrecoverable = "link_unrecoverable", Error, "A doubtful link that no archive has a usable capture of: needs a human.";
+    ArchiveProviderFailed = "archive_provider_failed", Warning, "An archive service failed (timeout, 5xx, malformed answer); the next one was asked.";
+    LinkRescued = "link_rescued", Info, "The document already carries an archive note for this URL.";
 }
 
 impl std::fmt::Display for Kind {

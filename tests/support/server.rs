@@ -171,8 +171,10 @@ async fn handle(mut sock: TcpStream, st: Arc<Stats>, mode: Mode, addr: SocketAdd
         .unwrap_or_default();
     // A proxy receives the absolute form (`GET http://host/path HTTP/1.1`).
     let target = match target.split_once("://") {
-        Some((_, rest)) => rest.find('/').map_or("/".to_string(), |i| rest[i..].to_string()),
-        None => target,
+        Some((_, rest)) if !target.starts_with('/') => {
+            rest.find('/').map_or("/".to_string(), |i| rest[i..].to_string())
+        }
+        _ => target,
     };
     let path = target.split('?').next().unwrap_or("/").to_string();
     st.seen.lock().unwrap().push(Seen {

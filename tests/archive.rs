@@ -1,0 +1,342 @@
+//! Archive rescue against fake archive services that the tests start on
+//! 127.0.0.1, answering in the real services' formats (CDX rows of strings with
+//! a header row, Availability's `archived_snapshots`, replay redirects,
+//! TimeTravel's `uri` arrays).
+
+mod support;
+
+#[path = "support/fake.rs"]
+mod fake;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use citecheck::archive::Snapshot;
+use citecheck::validate::Kind;
+use citecheck::{CheckOptions, Outcome, check};
+use fake::{Fake, Response};
+
+const TITLE: &str = "Cyber Talks Begin";
+
+/// A web with a dead page and a live one.
+fn web() -> Fake {
+    Fake::start(|r| match r.path.as_str() {
+        "/alive" => Response::html(TITLE),
+        p if p.starts_with("/citecheck-probe") => Response::new(404, "text/html", "no"),
+        _ => Response::new(404, "text/html", "<title>Not Found</title>"),
+    })
+}
+
+/// Replays of captures: 200 with the cited title, except the timestamps listed as broken.
+fn replay(r: &fake::Request, broken: &[&str]) -> Response {
+    let ts = r.path.trim_start_matches("/web/").split('/').next().unwrap_or("");
+    if broken.contains(&ts) {
+        Response::new(404, "text/html", "gone")
+    } else {
+        Response::html(TITLE)
+    }
+}
+
+fn run(dir: &Path, web: &Fake, cites: &[&str], providers: &str) -> Outcome {
+    let mut body = String::from("Site\n\n");
+    let mut refs = String::from("References:\n\n");
+    for (i, path) in cites.iter().enumerate() {
+        let n = i + 1;
+        body.push_str(&format!("l\u{a0} February {n}, 2014: Event.[{n}]\n\n"));
+        refs.push_str(&format!(
+            "[{n}] Jiji, “{TITLE},” February 3, 2014, {}{path}\n\n",
+            web.base()
+        ));
+    }
+    std::fs::write(dir.join("doc.txt"), format!("{body}\n{refs}")).unwrap();
+    std::fs::write(
+        dir.join("c.yaml"),
+        format!(
+            "documents:\n  - path: doc.txt\n    lang: en\nlinks:\n  retry_base_ms: 10\n  per_host_interval_ms: 0\n  cache:\n    enabled: false\narchive:\n  interval_ms: 0\n  retry_base_ms: 10\n  timeout_ms: 3000\n  providers:\n{providers}"
+        ),
+    )
+    .unwrap();
+    check(&CheckOptions {
+        config: Some(dir.join("c.yaml")),
+        out: Some(dir.join("r")),
+        ..CheckOptions::default()
+    })
+    .unwrap()
+}
+
+fn provider(kind: &str, base: &str) -> String {
+    format!("    - kind: {kind}\n      base_url: {base}\n")
+}
+
+fn snap<'a>(o: &'a Outcome, path: &str) -> Option<&'a Snapshot> {
+    o.run.snapshots.iter().find(|s| s.url.ends_with(path))
+}
+
+#[test]
+fn cdx_closest_capture_skips_non_200_and_prefers_before_on_a_tie() {
+    let web = web();
+    let archive = Fake::start(|r| {
+        if r.path == "/cdx/search/cdx" {
+            assert_eq!(r.param("output"), Some("json"));
+            assert_eq!(r.param("fl"), Some("timestamp,original,statuscode,mimetype"));
+            assert_eq!(r.param("filter"), Some("statuscode:200"));
+            assert!(r.param("from").is_some() && r.param("to").is_some());
+            let url = r.param("url").unwrap().to_string();
+            let rows = if url.ends_with("/gone-a") {
+                // 9 days before, 3 days after, and a 404 capture 1 day after (skipped).
+                vec![
+                    ("20130101000000", "200"),
+                    ("20140125000000", "200"),
+                    ("20140206000000", "200"),
+                    ("20140204000000", "404"),
+                ]
+            } else {
+                // 1.5 days before and 1 day after: within a day of each other → the one before.
+                vec![("20140201120000", "200"), ("20140204000000", "200")]
+            };
+            let mut body = String::from(r#"[["timestamp","original","statuscode","mimetype"]"#);
+            for (ts, st) in rows {
+                body.push_str(&format!(r#",["{ts}","{url}","{st}","text/html"]"#));
+            }
+            body.push(']');
+            return Response::json(&body);
+        }
+        replay(r, &[])
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(
+        dir.path(),
+        &web,
+        &["/gone-a", "/gone-b"],
+        &provider("wayback_cdx", &archive.base()),
+    );
+    let a = snap(&o, "/gone-a").expect("snapshot for a");
+    assert_eq!(a.timestamp, "20140206000000");
+    assert_eq!(a.captured, "2014-02-06");
+    assert_eq!(a.days_from_target, Some(3));
+    assert_eq!(a.target_date, "2014-02-03");
+    assert_eq!(a.provider, "wayback-cdx");
+    assert!(a.verified);
+    assert_eq!(
+        a.archived_url,
+        format!("{}/web/20140206000000/{}/gone-a", archive.base(), web.base())
+    );
+    let b = snap(&o, "/gone-b").expect("snapshot for b");
+    assert_eq!(b.timestamp, "20140201120000");
+    // The finding about the dead link says what to cite instead.
+    let f = o
+        .run
+        .findings
+        .iter()
+        .find(|f| f.kind == Kind::LinkDead && f.url.as_deref().is_some_and(|u| u.ends_with("/gone-a")))
+        .unwrap();
+    assert!(
+        f.suggestion.as_deref().unwrap_or("").contains("20140206000000"),
+        "{f:?}"
+    );
+    let json = std::fs::read_to_string(dir.path().join("r/citecheck.json")).unwrap();
+    assert!(json.contains("\"archived_url\""));
+    let csv = std::fs::read_to_string(dir.path().join("r/citecheck-archive.csv")).unwrap();
+    assert!(
+        csv.lines()
+            .any(|l| l.contains("/gone-a") && l.contains("20140206000000") && l.contains(",3,wayback-cdx,true")),
+        "{csv}"
+    );
+}
+
+#[test]
+fn every_provider_empty_means_unrecoverable() {
+    let web = web();
+    let archive = Fake::start(|r| match r.path.as_str() {
+        "/cdx/search/cdx" => Response::json("[]"),
+        "/wayback/available" => Response::json(r#"{"url":"x","archived_snapshots":{}}"#),
+        p if p.starts_with("/api/json/") => Response::new(404, "application/json", "{}"),
+        _ => Response::new(404, "text/html", "no capture"),
+    });
+    let base = archive.base();
+    let providers = [
+        provider("wayback_cdx", &base),
+        provider("wayback_availability", &base),
+        provider("wayback_replay", &base),
+        provider("timetravel", &base),
+    ]
+    .concat();
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(dir.path(), &web, &["/gone"], &providers);
+    assert!(o.run.snapshots.is_empty());
+    let f = o
+        .run
+        .findings
+        .iter()
+        .find(|f| f.kind == Kind::LinkUnrecoverable)
+        .expect("unrecoverable finding");
+    assert_eq!(f.severity, citecheck::validate::Severity::Error);
+    assert!(f.message.contains("needs a human"));
+    assert!(!o.run.findings.iter().any(|f| f.kind == Kind::ArchiveProviderFailed));
+}
+
+#[test]
+fn a_failing_provider_is_a_warning_and_the_next_answers() {
+    let web = web();
+    let archive = Fake::start(|r| match r.path.as_str() {
+        "/cdx/search/cdx" => Response::new(503, "text/plain", "down"),
+        "/wayback/available" => Response::json(&format!(
+            r#"{{"url":"x","archived_snapshots":{{"closest":{{"status":"200","available":true,"url":"http://{}/web/20140210000000/x","timestamp":"20140210000000"}}}}}}"#,
+            r.header("host").unwrap_or("")
+        )),
+        _ => replay(r, &[]),
+    });
+    let base = archive.base();
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(
+        dir.path(),
+        &web,
+        &["/gone"],
+        &[provider("wayback_cdx", &base), provider("wayback_availability", &base)].concat(),
+    );
+    let s = snap(&o, "/gone").expect("the next provider answered");
+    assert_eq!(s.provider, "wayback-availability");
+    assert_eq!(s.days_from_target, Some(7));
+    let w = o
+        .run
+        .findings
+        .iter()
+        .find(|f| f.kind == Kind::ArchiveProviderFailed)
+        .expect("warning");
+    assert!(
+        w.message.contains("wayback-cdx") && w.message.contains("503"),
+        "{}",
+        w.message
+    );
+    assert_eq!(archive.count("/cdx/"), 3, "retried twice with backoff");
+}
+
+#[test]
+fn rate_limited_then_answers() {
+    let web = web();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let c = calls.clone();
+    let archive = Fake::start(move |r| {
+        if r.path == "/cdx/search/cdx" {
+            if c.fetch_add(1, Ordering::SeqCst) == 0 {
+                return Response::new(429, "text/plain", "slow down");
+            }
+            let url = r.param("url").unwrap();
+            return Response::json(&format!(
+                r#"[["timestamp","original","statuscode","mimetype"],["20140203000000","{url}","200","text/html"]]"#
+            ));
+        }
+        replay(r, &[])
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(dir.path(), &web, &["/gone"], &provider("wayback_cdx", &archive.base()));
+    assert_eq!(snap(&o, "/gone").expect("after the 429").days_from_target, Some(0));
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert!(!o.run.findings.iter().any(|f| f.kind == Kind::ArchiveProviderFailed));
+}
+
+#[test]
+fn malformed_json_is_a_warning_and_the_next_provider_is_asked() {
+    let web = web();
+    let archive = Fake::start(|r| match r.path.as_str() {
+        "/cdx/search/cdx" => Response::json("[[\"timestamp\", oops"),
+        p if p.starts_with("/api/json/") => {
+            let host = r.header("host").unwrap_or("").to_string();
+            Response::json(&format!(
+                r#"{{"original_uri":"x","mementos":{{"closest":{{"datetime":"2014-02-05T00:00:00Z","uri":["http://{host}/web/20140205000000/x","http://mirror/x"]}}}}}}"#
+            ))
+        }
+        _ => replay(r, &[]),
+    });
+    let base = archive.base();
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(
+        dir.path(),
+        &web,
+        &["/gone"],
+        &[provider("wayback_cdx", &base), provider("timetravel", &base)].concat(),
+    );
+    let s = snap(&o, "/gone").expect("TimeTravel answered");
+    assert_eq!(s.provider, "timetravel");
+    assert_eq!(s.timestamp, "20140205000000");
+    assert!(
+        s.archived_url.ends_with("/web/20140205000000/x"),
+        "the first of the uri array: {}",
+        s.archived_url
+    );
+    let w = o
+        .run
+        .findings
+        .iter()
+        .find(|f| f.kind == Kind::ArchiveProviderFailed)
+        .expect("warning");
+    assert!(w.message.contains("malformed"), "{}", w.message);
+}
+
+#[test]
+fn a_capture_that_does_not_replay_is_not_suggested() {
+    let web = web();
+    let archive = Fake::start(|r| {
+        if r.path == "/cdx/search/cdx" {
+            let url = r.param("url").unwrap();
+            return Response::json(&format!(
+                r#"[["timestamp","original","statuscode","mimetype"],["20140203000000","{url}","200","text/html"]]"#
+            ));
+        }
+        if r.path.starts_with("/web/20140203/") {
+            // The replay redirect names the nearest capture, as the Wayback Machine does.
+            return Response::redirect(
+                302,
+                &format!("/web/20140207000000/{}", &r.path["/web/20140203/".len()..]),
+            );
+        }
+        replay(r, &["20140203000000"])
+    });
+    let base = archive.base();
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(dir.path(), &web, &["/gone"], &provider("wayback_cdx", &base));
+    assert!(
+        snap(&o, "/gone").is_none(),
+        "a capture whose replay is 404 is not suggested"
+    );
+    // With the replay-redirect provider next, its capture (which replays) is suggested.
+    let o = run(
+        dir.path(),
+        &web,
+        &["/gone"],
+        &[provider("wayback_cdx", &base), provider("wayback_replay", &base)].concat(),
+    );
+    let s = snap(&o, "/gone").expect("the replay redirect's capture");
+    assert_eq!(s.provider, "wayback-replay");
+    assert_eq!(s.timestamp, "20140207000000");
+}
+
+#[test]
+fn live_links_get_no_lookup_unless_archive_all() {
+    let web = web();
+    let archive = Fake::start(|r| {
+        if r.path == "/cdx/search/cdx" {
+            let url = r.param("url").unwrap();
+            return Response::json(&format!(
+                r#"[["timestamp","original","statuscode","mimetype"],["20140203000000","{url}","200","text/html"]]"#
+            ));
+        }
+        replay(r, &[])
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(dir.path(), &web, &["/alive"], &provider("wayback_cdx", &archive.base()));
+    assert!(o.run.snapshots.is_empty());
+    assert_eq!(archive.count("/"), 0, "no lookup for a live link in doubtful mode");
+    let o = check(&CheckOptions {
+        config: Some(dir.path().join("c.yaml")),
+        out: Some(dir.path().join("r")),
+        archive: Some(citecheck::config::ArchiveMode::All),
+        ..CheckOptions::default()
+    })
+    .unwrap();
+    assert!(
+        snap(&o, "/alive").is_some(),
+        "--archive all pins a snapshot for live links"
+    );
+}
