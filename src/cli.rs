@@ -23,6 +23,48 @@ pub enum Command {
     Check(CheckArgs),
     /// Record today's findings as the baseline (later runs with --baseline fail only on new ones).
     Baseline(BaselineArgs),
+    /// Write corrected copies: archive notes for rescued links, hygiene fixes.
+    Fix(FixArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct FixArgs {
+    /// Documents to fix; default: the documents listed in the config.
+    pub documents: Vec<PathBuf>,
+    /// Configuration file [default: data/citecheck.yaml if it exists].
+    #[arg(long, short)]
+    pub config: Option<PathBuf>,
+    /// Directory for the corrected copies.
+    #[arg(long, short, default_value = "reports/fixed")]
+    pub out: PathBuf,
+    /// Rewrite the originals (after saving FILE.bak; an existing .bak is never overwritten).
+    #[arg(long, conflicts_with = "dry_run")]
+    pub in_place: bool,
+    /// Print a unified diff and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Which links get an archived copy [default: archive.mode, `doubtful`].
+    #[arg(long, value_enum)]
+    pub archive: Option<crate::config::ArchiveMode>,
+    /// Re-check cached link results older than this.
+    #[arg(long, value_parser = parse_age)]
+    pub max_cache_age: Option<std::time::Duration>,
+    /// Print only the summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl FixArgs {
+    pub fn options(&self) -> crate::CheckOptions {
+        crate::CheckOptions {
+            config: self.config.clone(),
+            documents: self.documents.clone(),
+            progress: !self.quiet,
+            max_cache_age: self.max_cache_age,
+            archive: self.archive,
+            ..crate::CheckOptions::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, clap::Args)]

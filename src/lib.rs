@@ -16,6 +16,7 @@ pub mod cli;
 pub mod config;
 pub mod document;
 pub mod error;
+pub mod fix;
 pub mod links;
 pub mod redact;
 pub mod report;
@@ -58,6 +59,8 @@ pub struct CheckOptions {
 pub struct Outcome {
     pub run: Run,
     pub written: Vec<PathBuf>,
+    /// The documents' paths on disk, in run order.
+    pub paths: Vec<PathBuf>,
 }
 
 /// Loads the configuration named in the options, or the default one if it exists.
@@ -202,5 +205,9 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome> {
         .clone()
         .unwrap_or_else(|| loaded.config.output.formats.clone());
     let written = report::write_all(&run, &out, &formats)?;
-    Ok(Outcome { run, written })
+    Ok(Outcome {
+        run,
+        written,
+        paths: specs.iter().map(|s| s.path.clone()).collect(),
+    })
 }

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         }
     };
     let (args, baseline_out) = match cli.command {
+        Some(Command::Fix(f)) => return fix(&f),
         Some(Command::Check(args)) => (args, None),
         Some(Command::Baseline(b)) => (b.check, Some(b.output)),
         None => (CheckArgs::default(), None),
@@ -73,6 +74,52 @@ fn main() -> ExitCode {
             } else {
                 ExitCode::SUCCESS
             }
+        }
+        Err(e) => {
+            eprintln!("citecheck: error: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// `citecheck fix`: check, look up archived copies, write corrected documents.
+fn fix(args: &citecheck::cli::FixArgs) -> ExitCode {
+    let outcome = match citecheck::check(&args.options()) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("citecheck: error: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    if outcome.run.network == NetworkStatus::Unreachable {
+        eprintln!("citecheck: the network is unreachable: links were not checked, so no archive note can be added");
+    }
+    let opts = citecheck::fix::FixOptions {
+        out_dir: args.out.clone(),
+        in_place: args.in_place,
+        dry_run: args.dry_run,
+    };
+    match citecheck::fix::fix(&outcome.run, &outcome.paths, &opts) {
+        Ok(done) => {
+            let mut out = String::new();
+            for (f, target) in &done {
+                if args.dry_run {
+                    out.push_str(&citecheck::fix::diff(f));
+                } else if !args.quiet {
+                    let to = target
+                        .as_ref()
+                        .map(|t| t.display().to_string())
+                        .unwrap_or_else(|| "unchanged".to_string());
+                    out.push_str(&format!(
+                        "{} -> {to} ({} archive notes, {} hygiene fixes)\n",
+                        f.path.display(),
+                        f.notes,
+                        f.hygiene
+                    ));
+                }
+            }
+            let _ = std::io::stdout().write_all(out.as_bytes());
+            ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("citecheck: error: {e}");

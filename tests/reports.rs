@@ -191,6 +191,7 @@ fn served_page_titles_are_escaped() {
         title_matches: Some(false),
         type_matches: None,
         snapshot: None,
+        archived_copy: None,
     });
     for text in [
         citecheck::report::html::render(&run),

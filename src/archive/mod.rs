@@ -49,6 +49,9 @@ pub struct ArchiveReport {
 
 /// Whether a link gets an archive lookup.
 pub fn wants_lookup(l: &LinkResult, mode: ArchiveMode) -> bool {
+    if l.archived_copy.is_some() {
+        return false; // rescued already
+    }
     match mode {
         ArchiveMode::None => false,
         ArchiveMode::All => l.class != LinkClass::Unchecked,

@@ -32,6 +32,22 @@ static LOCATOR: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// An archive note as citecheck writes it after a URL (in text, or as
+/// Markdown and HTML read it): Japanese or English.
+static ARCHIVE_NOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:[（(]\s*(?:[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日)?\s*アーカイブ[：:\s]\s*(?P<ja>https?://[^\s）)]+)\s*[）)]|\(\s*archived(?:\s+at)?\s+(?P<en>https?://\S+)\s+on\s+[^)]*\))",
+    )
+    .expect("valid regex")
+});
+
+/// If `text` starts with an archive note, the archived URL and the note's length.
+pub fn archive_note(text: &str) -> Option<(String, usize)> {
+    let c = ARCHIVE_NOTE.captures(text)?;
+    let u = c.name("ja").or_else(|| c.name("en"))?.as_str();
+    Some((u.to_string(), c.get(0)?.end()))
+}
+
 static LEADING_JOIN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:and\s+|及び|および|、|,|;|\s)+").expect("valid regex"));
 
@@ -41,8 +57,17 @@ pub fn sources(pieces: &[Piece<'_>]) -> Vec<Source> {
     let mut items = Vec::new();
     for p in pieces {
         let mut pos = 0;
-        for loc in urls::find_in_line(p.text, p.line, true) {
+        for mut loc in urls::find_in_line(p.text, p.line, true) {
+            if loc.start < pos {
+                continue; // the archived URL inside a note already read
+            }
             push_text(&mut items, p.line, &p.text[pos..loc.start]);
+            if let Some((archived, len)) = archive_note(&p.text[loc.end..]) {
+                loc.url.archived = Some(archived);
+                items.push(Item::Url(loc.url));
+                pos = loc.end + len;
+                continue;
+            }
             // Text run into the URL (`….htmU.S. Department`) is the next citation.
             let run_in = loc.url.hygiene.iter().any(|h| matches!(h, Hygiene::RunIntoText { .. }));
             pos = if run_in { loc.url_end } else { loc.end };

@@ -23,6 +23,17 @@ pub struct CitedUrl {
     /// The host, lower case, without `www.`.
     #[serde(skip)]
     pub host: Option<String>,
+    /// The archived copy named by an archive note right after the URL
+    /// (`（2014年2月6日アーカイブ：URL ）`, `(archived at URL on …)`).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ser_opt_url")]
+    pub archived: Option<String>,
+}
+
+fn ser_opt_url<S: serde::Serializer>(u: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    match u {
+        Some(u) => s.serialize_some(&crate::redact::url(u)),
+        None => s.serialize_none(),
+    }
 }
 
 impl CitedUrl {
@@ -154,6 +165,7 @@ pub fn find_in_line(line: &str, line_no: usize, english_style: bool) -> Vec<Loca
                 hygiene,
                 norm,
                 host,
+                archived: None,
             },
             start: pos,
             end: pos + len,

@@ -123,6 +123,7 @@ pub async fn check_target(t: &Target, lane: &Lane, gate: &Gate, http: &Http, cfg
         title_matches: None,
         type_matches: None,
         snapshot: None,
+        archived_copy: t.archived.as_ref().map(|a| redact::url(a)),
     };
     if gate.shared.network_down.load(Ordering::SeqCst) {
         r.evidence = "network unreachable: no host answered".to_string();

@@ -118,6 +118,9 @@ pub struct LinkResult {
     /// The archived copy suggested for this link, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<crate::archive::Snapshot>,
+    /// The archived copy the documents already give (an archive note after every citation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived_copy: Option<String>,
 }
 
 /// Network state of a run.
@@ -154,6 +157,8 @@ pub struct Target {
     pub paired_titles: Vec<String>,
     /// Whether a reference cites it as a PDF.
     pub expects_pdf: bool,
+    /// The archived copy named by the archive notes, when every citation has one.
+    pub archived: Option<String>,
 }
 
 /// Collects the distinct URLs of a document set, in order of first citation.
@@ -193,8 +198,12 @@ pub fn targets(docs: &[Document]) -> Vec<Target> {
                             titles: Vec::new(),
                             paired_titles: Vec::new(),
                             expects_pdf: false,
+                            archived: u.archived.clone(),
                         }
                     });
+                    if u.archived.is_none() {
+                        t.archived = None;
+                    }
                     t.citations.push(Citation {
                         file: doc.path.clone(),
                         line: u.line,
@@ -278,6 +287,7 @@ pub fn unchecked(targets: &[Target], why: &str) -> Vec<LinkResult> {
             title_matches: None,
             type_matches: None,
             snapshot: None,
+            archived_copy: t.archived.as_ref().map(|a| redact::url(a)),
         })
         .collect()
 }
@@ -425,6 +435,17 @@ pub fn findings(report: &LinkReport) -> Vec<Finding> {
             LinkClass::Unchecked => (None, ""),
         };
         let mut extra = Vec::new();
+        let kind = match (kind, &r.archived_copy) {
+            // The documents already point readers to an archived copy.
+            (Some(k), Some(_)) if k != Kind::LinkRedirected && k != Kind::LinkRedirectedTemporarily => {
+                extra.push((
+                    Kind::LinkRescued,
+                    format!("{} {what}; the documents cite its archived copy", r.url),
+                ));
+                None
+            }
+            (k, _) => k,
+        };
         if let Some(kind) = kind {
             extra.push((kind, format!("{} {what}: {}", r.url, r.evidence)));
         }

@@ -1,0 +1,268 @@
+//! `citecheck fix`: corrected copies of the documents. Each doubtful URL with
+//! a verified snapshot gets an archive note in the document's own language and
+//! form; hygiene fixes are applied (stray punctuation removed from URLs, URLs
+//! run into the next word split). Nothing else changes, byte for byte, and the
+//! file is written back in the encoding it was read in. The tool reads its own
+//! notes, so running fix twice gives the same files.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::archive::Snapshot;
+use crate::document::{Document, Format, Hygiene, Lang, load};
+use crate::error::{Error, Result};
+use crate::links::LinkResult;
+use crate::redact;
+use crate::report::Run;
+
+/// One corrected document.
+#[derive(Debug, Clone)]
+pub struct Fixed {
+    pub path: PathBuf,
+    pub original: String,
+    pub fixed: String,
+    pub encoding: String,
+    pub notes: usize,
+    pub hygiene: usize,
+}
+
+#[derive(Debug)]
+enum Edit {
+    Insert(String),
+    Delete(usize),
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The archive note for a snapshot, in the document's language and form.
+pub fn note(lang: Lang, format: Format, s: &Snapshot) -> String {
+    let (y, m, d) = {
+        let c = &s.captured;
+        let n = |a: usize, b: usize| c.get(a..b).and_then(|x| x.parse::<u32>().ok()).unwrap_or(0);
+        (n(0, 4), n(5, 7), n(8, 10))
+    };
+    let month = MONTHS.get((m as usize).wrapping_sub(1)).copied().unwrap_or("");
+    let url = &s.archived_url;
+    let attr = url.replace('&', "&amp;").replace('"', "&quot;");
+    match (lang, format) {
+        (Lang::Ja, Format::Text) => format!("（{y}年{m}月{d}日アーカイブ：{url} ）"),
+        (Lang::Ja, Format::Markdown) => format!("（[{y}年{m}月{d}日アーカイブ]({url})）"),
+        (Lang::Ja, Format::Html) => format!("（<a href=\"{attr}\">{y}年{m}月{d}日アーカイブ</a>）"),
+        (Lang::En, Format::Text) => format!(" (archived at {url} on {month} {d}, {y})"),
+        (Lang::En, Format::Markdown) => format!(" ([archived]({url}) on {month} {d}, {y})"),
+        (Lang::En, Format::Html) => format!(" (<a href=\"{attr}\">archived</a> on {month} {d}, {y})"),
+    }
+}
+
+/// Splits text into lines that keep their line endings.
+fn split_keep(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\n' || b[i] == b'\r' {
+            let end = if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                i + 2
+            } else {
+                i + 1
+            };
+            out.push(&text[start..end]);
+            start = end;
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// Plans the corrections of one document.
+pub fn fix_document(doc: &Document, path: &Path, links: &[LinkResult], snapshots: &[Snapshot]) -> Result<Fixed> {
+    let decoded = load::read(path)?;
+    let link_by_url: HashMap<&str, &LinkResult> = links.iter().map(|l| (l.url.as_str(), l)).collect();
+    let snap_by_url: HashMap<&str, &Snapshot> = snapshots
+        .iter()
+        .filter(|s| s.verified)
+        .map(|s| (s.url.as_str(), s))
+        .collect();
+    // Edits per line: (byte offset in the line, order, edit).
+    let mut edits: HashMap<usize, Vec<(usize, usize, Edit)>> = HashMap::new();
+    let lines = split_keep(&decoded.text);
+    let mut cursor: HashMap<usize, usize> = HashMap::new();
+    let (mut notes, mut hygiene) = (0, 0);
+    for r in &doc.references {
+        for s in &r.sources {
+            for u in &s.urls {
+                let Some(line) = lines.get(u.line.wrapping_sub(1)) else {
+                    continue;
+                };
+                let from = cursor.get(&u.line).copied().unwrap_or(0);
+                let needle = if doc.format == Format::Html {
+                    format!(">{}", u.raw)
+                } else {
+                    u.raw.clone()
+                };
+                let Some(found) = line.get(from..).and_then(|l| l.find(&needle)) else {
+                    continue;
+                };
+                let pos = from + found + if doc.format == Format::Html { 1 } else { 0 };
+                cursor.insert(u.line, pos + u.raw.len());
+                let list = edits.entry(u.line).or_default();
+                let url_end = pos + u.url.len();
+                if doc.format != Format::Html {
+                    for h in &u.hygiene {
+                        match h {
+                            Hygiene::TrailingPunctuation {
+                                stripped,
+                                reportable: true,
+                            } if u.raw[u.url.len()..].starts_with(stripped.as_str()) => {
+                                list.push((url_end, 0, Edit::Delete(stripped.len())));
+                                hygiene += 1;
+                            }
+                            Hygiene::RunIntoText { .. } => {
+                                list.push((url_end, 2, Edit::Insert(" ".to_string())));
+                                hygiene += 1;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                let key = redact::url(&u.url);
+                let doubtful = link_by_url
+                    .get(key.as_str())
+                    .is_some_and(|l| l.class.is_doubtful() || l.title_matches == Some(false));
+                if u.archived.is_none()
+                    && doubtful
+                    && let Some(snap) = snap_by_url.get(key.as_str())
+                {
+                    let at = if doc.format == Format::Html && line[pos + u.raw.len()..].starts_with("</a>") {
+                        pos + u.raw.len() + 4
+                    } else {
+                        url_end
+                    };
+                    list.push((at, 1, Edit::Insert(note(doc.lang, doc.format, snap))));
+                    notes += 1;
+                }
+            }
+        }
+    }
+    let mut fixed = String::with_capacity(decoded.text.len() + notes * 120);
+    for (i, line) in lines.iter().enumerate() {
+        let Some(list) = edits.get_mut(&(i + 1)) else {
+            fixed.push_str(line);
+            continue;
+        };
+        list.sort_by_key(|(at, order, _)| (*at, *order));
+        // `last`: the next byte of the original line to copy.
+        let mut last = 0;
+        for (at, _, e) in list.iter() {
+            if *at > last {
+                fixed.push_str(&line[last..*at]);
+                last = *at;
+            }
+            match e {
+                Edit::Insert(t) => fixed.push_str(t),
+                Edit::Delete(n) if *at >= last => last = (*at + n).min(line.len()),
+                Edit::Delete(_) => {}
+            }
+        }
+        fixed.push_str(&line[last..]);
+    }
+    Ok(Fixed {
+        path: path.to_path_buf(),
+        original: decoded.text,
+        fixed,
+        encoding: decoded.encoding,
+        notes,
+        hygiene,
+    })
+}
+
+/// Encodes text back into the encoding the document was read in.
+pub fn encode(text: &str, encoding: &str) -> Vec<u8> {
+    match encoding {
+        "UTF-8 (BOM)" => [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
+        "UTF-16LE" => [
+            vec![0xFF, 0xFE],
+            text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+        ]
+        .concat(),
+        "UTF-16BE" => [
+            vec![0xFE, 0xFF],
+            text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+        ]
+        .concat(),
+        other => match encoding_rs::Encoding::for_label(other.as_bytes()) {
+            Some(enc) if enc != encoding_rs::UTF_8 => enc.encode(text).0.into_owned(),
+            _ => text.as_bytes().to_vec(),
+        },
+    }
+}
+
+/// A unified diff of a correction.
+pub fn diff(f: &Fixed) -> String {
+    let name = f.path.display().to_string();
+    similar::TextDiff::from_lines(&f.original, &f.fixed)
+        .unified_diff()
+        .context_radius(1)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+/// Where and how to write corrected documents.
+#[derive(Debug, Clone)]
+pub struct FixOptions {
+    pub out_dir: PathBuf,
+    pub in_place: bool,
+    pub dry_run: bool,
+}
+
+/// Corrects every document of a run; returns the corrections (written unless `dry_run`).
+pub fn fix(run: &Run, paths: &[PathBuf], opts: &FixOptions) -> Result<Vec<(Fixed, Option<PathBuf>)>> {
+    let mut out = Vec::new();
+    for (doc, path) in run.documents.iter().zip(paths) {
+        let f = fix_document(doc, path, &run.links, &run.snapshots)?;
+        let target = if opts.dry_run || f.fixed == f.original {
+            None
+        } else if opts.in_place {
+            let mut bak = path.as_os_str().to_owned();
+            bak.push(".bak");
+            let bak = PathBuf::from(bak);
+            if !bak.exists() {
+                std::fs::copy(path, &bak).map_err(|source| Error::Output {
+                    path: bak.clone(),
+                    source,
+                })?;
+            }
+            Some(path.clone())
+        } else {
+            std::fs::create_dir_all(&opts.out_dir).map_err(|source| Error::Output {
+                path: opts.out_dir.clone(),
+                source,
+            })?;
+            Some(opts.out_dir.join(path.file_name().unwrap_or_default()))
+        };
+        if let Some(t) = &target {
+            crate::report::write_atomic(t, &encode(&f.fixed, &f.encoding))?;
+        }
+        out.push((f, target));
+    }
+    Ok(out)
+}
