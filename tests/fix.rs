@@ -21,6 +21,8 @@ static NOTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"（[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日アーカイブ：\S+ ）| \(archived at \S+ on [A-Z][a-z]+ [0-9]{1,2}, [0-9]{4}\)").unwrap()
 });
 
+static ARCHIVED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"https?://\S*?/web/\S+").unwrap());
+
 fn citecheck(dir: &Path, args: &[&str], proxy: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_citecheck"))
         .args(args)
@@ -100,7 +102,7 @@ fn fix_writes_notes_and_hygiene_fixes_only_and_is_idempotent() {
         }
         assert!(notes >= 25, "{name}: {notes} notes");
         // Archived URLs are followed by white space or a closing bracket, never by punctuation.
-        for m in Regex::new(r"https?://web\S*?/web/\S+").unwrap().find_iter(&fixed) {
+        for m in ARCHIVED.find_iter(&fixed) {
             let next = fixed[m.end()..].chars().next().unwrap_or(' ');
             assert!(
                 next.is_whitespace() || next == ')' || next == '）',

@@ -189,8 +189,12 @@ fn server_errors_are_retried() {
 
 #[test]
 fn hanging_server_times_out() {
-    let (r, _s) = class_of(Mode::Routes, "/hang", T);
+    let s = Server::start(Mode::Routes);
+    let url = s.url("/hang");
+    let (o, _d) = links(&[(&url, T)], "  timeout_ms: 1000\n  retries: 1\n");
+    let r = result(&o, &url);
     assert_eq!(r.class, LinkClass::Timeout, "{r:?}");
+    assert_eq!(s.stats.count("/hang"), 2, "a timeout is retried");
 }
 
 #[test]
