@@ -108,6 +108,9 @@ pub struct CheckArgs {
     /// Which links get an archived copy suggested [default: archive.mode, `doubtful`].
     #[arg(long, value_enum)]
     pub archive: Option<crate::config::ArchiveMode>,
+    /// Ask Save Page Now to archive live links that no archive has (needs IA_ACCESS_KEY and IA_SECRET_KEY).
+    #[arg(long)]
+    pub save_missing: bool,
 }
 
 fn parse_age(s: &str) -> Result<std::time::Duration, String> {
@@ -127,6 +130,7 @@ impl CheckArgs {
             max_cache_age: self.max_cache_age,
             baseline: self.baseline.clone(),
             archive: self.archive,
+            save_missing: self.save_missing,
         }
     }
 }

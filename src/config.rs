@@ -106,6 +106,9 @@ pub struct ArchiveConfig {
     pub verify: bool,
     /// Save Page Now endpoint, for --save-missing.
     pub save_url: String,
+    /// Time between two polls of a Save Page Now job, and how many polls at most.
+    pub save_poll_ms: u64,
+    pub save_max_polls: u32,
     /// Archive lookups are cached here like link results.
     pub cache_path: PathBuf,
 }
@@ -131,6 +134,8 @@ impl Default for ArchiveConfig {
             retry_base_ms: 1000,
             verify: true,
             save_url: "https://web.archive.org/save".to_string(),
+            save_poll_ms: 5000,
+            save_max_polls: 24,
             cache_path: PathBuf::from(".citecheck/cache/archive.json"),
         }
     }

@@ -52,6 +52,8 @@ pub struct CheckOptions {
     pub baseline: Option<PathBuf>,
     /// Which links get an archived copy suggested (default: the config's `archive.mode`).
     pub archive: Option<config::ArchiveMode>,
+    /// Save live links that no archive has with Save Page Now (credentials from the environment).
+    pub save_missing: bool,
 }
 
 /// The outcome of a check: the run and the reports written.
@@ -156,12 +158,26 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome> {
     let mut link_report = link_report;
     let mode = opts.archive.unwrap_or(loaded.config.archive.mode);
     let rescued = if link_report.network == links::NetworkStatus::Ok {
-        archive::rescue(
+        let save = if opts.save_missing {
+            match archive::SaveCredentials::from_env() {
+                Some(c) => Some(c),
+                None => {
+                    return Err(error::Error::Usage(
+                        "--save-missing needs IA_ACCESS_KEY and IA_SECRET_KEY in the environment".into(),
+                    ));
+                }
+            }
+        } else {
+            None
+        };
+        archive::rescue_full(
             &documents,
             &link_report.results,
             &loaded.config.archive,
             &loaded.config.links,
             mode,
+            opts.max_cache_age,
+            save,
         )
     } else {
         archive::ArchiveReport::default()

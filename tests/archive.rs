@@ -340,3 +340,166 @@ fn live_links_get_no_lookup_unless_archive_all() {
         "--archive all pins a snapshot for live links"
     );
 }
+
+#[test]
+fn memento_timegate_is_a_provider() {
+    let web = web();
+    let archive = Fake::start(|r| {
+        if let Some(rest) = r.path.strip_prefix("/timegate/") {
+            assert!(
+                r.header("accept-datetime").is_some_and(|d| d.contains("03 Feb 2014")),
+                "{:?}",
+                r.header("accept-datetime")
+            );
+            return Response::redirect(
+                302,
+                &format!("http://{}/memento/20140204000000/{rest}", r.header("host").unwrap()),
+            );
+        }
+        Response::html(TITLE)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(
+        dir.path(),
+        &web,
+        &["/gone"],
+        &provider("memento", &format!("{}/timegate", archive.base())),
+    );
+    let s = snap(&o, "/gone").expect("the TimeGate's memento");
+    assert_eq!(s.timestamp, "20140204000000");
+    assert_eq!(s.provider, "memento");
+    assert!(s.verified);
+}
+
+#[test]
+fn lookups_are_cached_like_link_results() {
+    let web = web();
+    let archive = Fake::start(|r| {
+        if r.path == "/cdx/search/cdx" {
+            let url = r.param("url").unwrap();
+            return Response::json(&format!(
+                r#"[["timestamp","original","statuscode","mimetype"],["20140203000000","{url}","200","text/html"]]"#
+            ));
+        }
+        replay(r, &[])
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let first = run(dir.path(), &web, &["/gone"], &provider("wayback_cdx", &archive.base()));
+    assert!(snap(&first, "/gone").is_some());
+    // Turn both caches on (paths inside the test folder) and run twice.
+    let cfg = std::fs::read_to_string(dir.path().join("c.yaml")).unwrap().replace(
+        "  cache:\n    enabled: false\n",
+        &format!(
+            "  cache:\n    enabled: true\n    path: {}\n",
+            dir.path().join("links.json").display()
+        ),
+    );
+    let cfg = cfg.replace(
+        "archive:\n",
+        &format!(
+            "archive:\n  cache_path: {}\n",
+            dir.path().join("archive.json").display()
+        ),
+    );
+    std::fs::write(dir.path().join("c.yaml"), cfg).unwrap();
+    let opts = CheckOptions {
+        config: Some(dir.path().join("c.yaml")),
+        out: Some(dir.path().join("r")),
+        ..CheckOptions::default()
+    };
+    let second = check(&opts).unwrap();
+    let asked = archive.count("/");
+    let third = check(&opts).unwrap();
+    assert_eq!(snap(&second, "/gone"), snap(&third, "/gone"));
+    assert_eq!(
+        archive.count("/"),
+        asked,
+        "no request to the archive for a cached lookup"
+    );
+    assert!(dir.path().join("archive.json").is_file());
+}
+
+#[test]
+fn save_missing_sends_credentials_to_the_save_endpoint_only() {
+    let web = web();
+    let archive = Fake::start(|r| match (r.method.as_str(), r.path.as_str()) {
+        ("GET", "/cdx/search/cdx") => Response::json("[]"),
+        ("POST", "/save") => {
+            assert_eq!(r.header("authorization"), Some("LOW akey-123:s3cret-456"));
+            assert!(String::from_utf8_lossy(&r.body).starts_with("url=http"));
+            Response::json(r#"{"url":"x","job_id":"spn2-abc"}"#)
+        }
+        ("GET", "/save/status/spn2-abc") => Response::json(
+            r#"{"status":"success","job_id":"spn2-abc","timestamp":"20261128120000","original_url":"http://example.org/alive"}"#,
+        ),
+        _ => Response::html(TITLE),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Write the document and config through `run`'s helper, then call the binary with the credentials.
+    let _ = run(d, &web, &["/alive"], &provider("wayback_cdx", &archive.base()));
+    let cfg = std::fs::read_to_string(d.join("c.yaml")).unwrap().replace(
+        "archive:\n",
+        &format!(
+            "archive:\n  save_url: {}/save\n  save_poll_ms: 10\n  cache_path: {}\n",
+            archive.base(),
+            d.join("cache/archive.json").display()
+        ),
+    );
+    let cfg = cfg.replace(
+        "  cache:\n    enabled: false\n",
+        &format!(
+            "  cache:\n    enabled: true\n    path: {}\n",
+            d.join("cache/links.json").display()
+        ),
+    );
+    std::fs::write(d.join("c.yaml"), cfg).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_citecheck"))
+        .args(["check", "--config", "c.yaml", "--out", "r", "--save-missing"])
+        .current_dir(d)
+        .env("IA_ACCESS_KEY", "akey-123")
+        .env("IA_SECRET_KEY", "s3cret-456")
+        .output()
+        .unwrap();
+    let mut everything = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    for entry in walk(d) {
+        everything.push_str(&String::from_utf8_lossy(&std::fs::read(&entry).unwrap()));
+    }
+    for secret in ["akey-123", "s3cret-456"] {
+        assert!(!everything.contains(secret), "{secret} leaked");
+    }
+    let json = std::fs::read_to_string(d.join("r/citecheck.json")).unwrap();
+    assert!(
+        json.contains("archive_saved") && json.contains("20261128120000"),
+        "{json}"
+    );
+    let seen = archive.seen.lock().unwrap();
+    let with_auth: Vec<&str> = seen
+        .iter()
+        .filter(|r| r.header("authorization").is_some())
+        .map(|r| r.path.as_str())
+        .collect();
+    assert_eq!(with_auth, vec!["/save"], "credentials only on /save");
+    assert!(
+        seen.iter().any(|r| r.path == "/save/status/spn2-abc"),
+        "the job was polled"
+    );
+    // Without the credentials, --save-missing is a usage error.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_citecheck"))
+        .args(["check", "--config", "c.yaml", "--out", "r", "--save-missing"])
+        .current_dir(d)
+        .env_remove("IA_ACCESS_KEY")
+        .env_remove("IA_SECRET_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+    }
+    out
+}

@@ -255,6 +255,72 @@ impl Client {
         }
     }
 
+    /// Saves a URL with Save Page Now and polls the job. The credentials go to
+    /// the save endpoint only, never to the status polls.
+    async fn save(&self, url: &str, creds: &SaveCredentials) -> Result<Capture, String> {
+        let endpoint = self.cfg.save_url.trim_end_matches('/').to_string();
+        self.turn(&crate::links::hosts::host_key(&endpoint)).await;
+        let body = format!(
+            "url={}",
+            url::form_urlencoded::byte_serialize(url.as_bytes()).collect::<String>()
+        );
+        let resp = self
+            .http
+            .post(&endpoint)
+            .header("Accept", "application/json")
+            .header("Authorization", format!("LOW {}:{}", creds.access, creds.secret))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| {
+                format!(
+                    "save request failed: {}",
+                    crate::links::client::net_error(&e).describe()
+                )
+            })?;
+        let status = resp.status().as_u16();
+        let text = resp.text().await.unwrap_or_default();
+        if status != 200 {
+            return Err(format!("Save Page Now answered HTTP {status}"));
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("malformed Save Page Now answer: {e}"))?;
+        let job = v["job_id"].as_str().ok_or("Save Page Now gave no job_id")?.to_string();
+        let base = endpoint.trim_end_matches("/save").to_string();
+        for _ in 0..self.cfg.save_max_polls.max(1) {
+            tokio::time::sleep(Duration::from_millis(self.cfg.save_poll_ms)).await;
+            let (st, _, body) = self.get(&format!("{endpoint}/status/{job}"), false, &[]).await?;
+            if st != 200 {
+                continue;
+            }
+            let v: serde_json::Value =
+                serde_json::from_slice(&body).map_err(|e| format!("malformed job status: {e}"))?;
+            match v["status"].as_str() {
+                Some("success") => {
+                    let ts = v["timestamp"]
+                        .as_str()
+                        .ok_or("job done without a timestamp")?
+                        .to_string();
+                    let original = v["original_url"].as_str().unwrap_or(url);
+                    return Ok(Capture {
+                        archived_url: providers::upgrade(&format!("{base}/web/{ts}/{original}")),
+                        timestamp: ts,
+                        provider: "save-page-now".to_string(),
+                    });
+                }
+                Some("error") => {
+                    return Err(format!(
+                        "Save Page Now job failed: {}",
+                        v["message"].as_str().unwrap_or("no reason given")
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Err("Save Page Now job still pending after the last poll".to_string())
+    }
+
     /// Replays a capture: it must answer 200, a PDF as a PDF, and carry the
     /// cited title where one in the page's script exists.
     async fn verify(&self, c: &Capture, t: &Target) -> bool {
@@ -280,6 +346,50 @@ impl Client {
     }
 }
 
+/// Cached lookups, keyed by URL and target date: a found snapshot, or the
+/// definite answer that no provider has one. Failures are never cached.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Cache {
+    version: u32,
+    entries: BTreeMap<String, CacheEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CacheEntry {
+    checked: i64,
+    snapshot: Option<Snapshot>,
+}
+
+impl Cache {
+    fn load(path: &std::path::Path) -> Cache {
+        std::fs::read(path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Cache>(&b).ok())
+            .filter(|c| c.version == 1)
+            .unwrap_or(Cache {
+                version: 1,
+                entries: BTreeMap::new(),
+            })
+    }
+
+    fn fresh(&self, key: &str, max_age: Duration) -> Option<&CacheEntry> {
+        let e = self.entries.get(key)?;
+        let age = jiff::Timestamp::now().as_second() - e.checked;
+        (age >= 0 && (age as u64) < max_age.as_secs()).then_some(e)
+    }
+
+    fn save(&self, path: &std::path::Path) {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        if let Ok(body) = serde_json::to_vec(self)
+            && let Err(e) = crate::report::write_atomic(path, &body)
+        {
+            eprintln!("citecheck: warning: {e}");
+        }
+    }
+}
+
 /// Finds archived copies for the links that need one.
 pub fn rescue(
     docs: &[Document],
@@ -288,6 +398,63 @@ pub fn rescue(
     links_cfg: &LinksConfig,
     mode: ArchiveMode,
 ) -> ArchiveReport {
+    rescue_with(docs, links, cfg, links_cfg, mode, None)
+}
+
+/// [`rescue`], with this run's cache age (None: the config's).
+pub fn rescue_with(
+    docs: &[Document],
+    links: &[LinkResult],
+    cfg: &ArchiveConfig,
+    links_cfg: &LinksConfig,
+    mode: ArchiveMode,
+    max_age: Option<Duration>,
+) -> ArchiveReport {
+    rescue_full(docs, links, cfg, links_cfg, mode, max_age, None)
+}
+
+/// Save Page Now credentials (`IA_ACCESS_KEY`, `IA_SECRET_KEY`). Never printed:
+/// `Debug` shows nothing of them.
+#[derive(Clone)]
+pub struct SaveCredentials {
+    access: String,
+    secret: String,
+}
+
+impl std::fmt::Debug for SaveCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SaveCredentials(REDACTED)")
+    }
+}
+
+impl SaveCredentials {
+    /// Reads the credentials from the environment.
+    pub fn from_env() -> Option<SaveCredentials> {
+        let access = std::env::var("IA_ACCESS_KEY").ok().filter(|s| !s.is_empty())?;
+        let secret = std::env::var("IA_SECRET_KEY").ok().filter(|s| !s.is_empty())?;
+        Some(SaveCredentials { access, secret })
+    }
+}
+
+/// [`rescue_with`], and with `save` set, live links that no archive has are
+/// saved with Save Page Now.
+pub fn rescue_full(
+    docs: &[Document],
+    links: &[LinkResult],
+    cfg: &ArchiveConfig,
+    links_cfg: &LinksConfig,
+    mode: ArchiveMode,
+    max_age: Option<Duration>,
+    save: Option<SaveCredentials>,
+) -> ArchiveReport {
+    // Saving missing copies needs to know which live links have none: look them up too.
+    let mode = if save.is_some() && mode == ArchiveMode::Doubtful {
+        ArchiveMode::All
+    } else {
+        mode
+    };
+    let use_cache = links_cfg.cache.enabled;
+    let max_age = max_age.unwrap_or(links_cfg.cache.max_age());
     let targets: HashMap<String, Target> = crate::links::targets(docs)
         .into_iter()
         .map(|t| (redact::url(&t.url), t))
@@ -317,12 +484,30 @@ pub fn rescue(
         };
         let mut report = ArchiveReport::default();
         let mut failures: BTreeMap<String, (String, usize, String, u32)> = BTreeMap::new();
+        let mut cache = if use_cache {
+            Cache::load(&cfg.cache_path)
+        } else {
+            Cache::default()
+        };
+        let mut cache_changed = false;
         for l in wanted {
             let Some(t) = targets.get(&l.url) else { continue };
             let target = target_date(docs, t);
+            let key = format!("{}|{target}", l.url);
             let mut all_answered = true;
             let mut found = None;
-            for p in &cfg.providers {
+            let cached = if use_cache {
+                cache.fresh(&key, max_age).cloned()
+            } else {
+                None
+            };
+            let providers: &[ArchiveProvider] = if let Some(e) = &cached {
+                found = e.snapshot.clone();
+                &[]
+            } else {
+                &cfg.providers
+            };
+            for p in providers {
                 match client.ask(p, &l.url, target).await {
                     Answer::Failed(why) => {
                         all_answered = false;
@@ -346,6 +531,52 @@ pub fn rescue(
                     }
                 }
             }
+            if found.is_none()
+                && all_answered
+                && matches!(l.class, LinkClass::Alive | LinkClass::Redirected)
+                && let Some(creds) = &save
+            {
+                match client.save(&l.url, creds).await {
+                    Ok(c) => {
+                        for cit in &l.cited_by {
+                            report.findings.push(
+                                Finding::new(
+                                    Kind::ArchiveSaved,
+                                    &cit.file,
+                                    cit.line,
+                                    format!(
+                                        "{} had no archived copy; Save Page Now archived it as {}",
+                                        l.url, c.archived_url
+                                    ),
+                                )
+                                .footnote(cit.footnote)
+                                .url(&l.url),
+                            );
+                        }
+                        found = Some(snapshot(&l.url, &c, target, false));
+                    }
+                    Err(why) => {
+                        if let Some(c) = l.cited_by.first() {
+                            failures.entry("save-page-now".to_string()).or_insert((
+                                c.file.clone(),
+                                c.line,
+                                why,
+                                c.footnote,
+                            ));
+                        }
+                    }
+                }
+            }
+            if cached.is_none() && (found.is_some() || all_answered) {
+                cache.entries.insert(
+                    key,
+                    CacheEntry {
+                        checked: jiff::Timestamp::now().as_second(),
+                        snapshot: found.clone(),
+                    },
+                );
+                cache_changed = true;
+            }
             match found {
                 Some(s) => report.snapshots.push(s),
                 None if all_answered && l.class.is_doubtful() => {
@@ -367,6 +598,10 @@ pub fn rescue(
                 }
                 None => {}
             }
+        }
+        if use_cache && cache_changed {
+            cache.version = 1;
+            cache.save(&cfg.cache_path);
         }
         for (provider, (file, line, why, footnote)) in failures {
             report.findings.push(

@@ -363,6 +363,23 @@ fn ref_cell(
                 if let Some(status) = l.http_status {
                     let _ = write!(out, "<span class=\"badge\">HTTP {status}</span>");
                 }
+                if let Some(snap) = &l.snapshot {
+                    let label = format!(
+                        "archived {}{}",
+                        snap.captured,
+                        if snap.verified { "" } else { " (unverified)" }
+                    );
+                    if snap.archived_url.starts_with("http://") || snap.archived_url.starts_with("https://") {
+                        let _ = write!(
+                            out,
+                            "<a class=\"badge\" href=\"{}\">{}</a>",
+                            escape(&snap.archived_url),
+                            escape(&label)
+                        );
+                    } else {
+                        let _ = write!(out, "<span class=\"badge\">{}</span>", escape(&label));
+                    }
+                }
             }
             out.push_str("</div>");
         }

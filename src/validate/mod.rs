@@ -144,6 +144,7 @@ kinds! {
     LinkUnrecoverable = "link_unrecoverable", Error, "A doubtful link that no archive has a usable capture of: needs a human.";
     ArchiveProviderFailed = "archive_provider_failed", Warning, "An archive service failed (timeout, 5xx, malformed answer); the next one was asked.";
     LinkRescued = "link_rescued", Info, "The document already carries an archive note for this URL.";
+    ArchiveSaved = "archive_saved", Info, "A live link that no archive had was saved with Save Page Now (--save-missing).";
 }
 
 impl std::fmt::Display for Kind {
