@@ -401,14 +401,21 @@ impl Default for ParseConfig {
             reference_headings: [
                 "参考情報",
                 "参考文献",
+                "参考資料",
+                "引用文献",
                 "脚注",
                 "注",
+                "注釈",
                 "出典",
+                "出典一覧",
                 "References",
                 "Notes",
                 "Sources",
                 "Footnotes",
+                "Endnotes",
                 "Bibliography",
+                "Works Cited",
+                "Citations",
             ]
             .into_iter()
             .map(String::from)

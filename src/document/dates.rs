@@ -164,14 +164,16 @@ const RANGE_EN: &str = r"(?:-|–|—|to|and|through|until|till|&)";
 static JA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        (?P<y>\d{4})\s*年\s*
+        (?: (?P<y>\d{4}) | (?P<era>令和|平成|昭和|大正)\s*(?P<ey>\d{1,2}|元) )\s*年\s*
         (?: (?P<m>\d{1,2})\s*月\s*
             (?: (?P<d>\d{1,2})\s*(?P<dj>日)? )?
         )?
+        (?: \s*\([月火水木金土日](?:曜日?)?\) )?
         (?: \s*(?:~|-|–|—|―|から|・|、|及び|および)\s*
             (?: (?P<y2>\d{4})\s*年\s* )?
             (?: (?P<m2>\d{1,2})\s*月\s* )?
             (?P<d2>\d{1,2})\s*日
+            (?: \s*\([月火水木金土日](?:曜日?)?\) )?
         )?",
     )
     .expect("valid regex")
@@ -234,8 +236,25 @@ pub struct Found {
     pub end: usize,
 }
 
+/// The Western year of a Japanese era year (`平成26年` → 2014, `令和元年` → 2019).
+fn era_year(era: &str, n: &str) -> Option<i32> {
+    let n: i32 = if n == "元" { 1 } else { n.parse().ok()? };
+    let base = match era {
+        "令和" => 2018,
+        "平成" => 1988,
+        "昭和" => 1925,
+        "大正" => 1911,
+        _ => return None,
+    };
+    Some(base + n)
+}
+
 fn from_ja(c: &Captures) -> Option<DateSpan> {
-    let year: i32 = num(c, "y")?;
+    let year: i32 = match (num(c, "y"), c.name("era"), c.name("ey")) {
+        (Some(y), _, _) => y,
+        (None, Some(era), Some(n)) => era_year(era.as_str(), n.as_str())?,
+        _ => return None,
+    };
     let month: Option<u8> = num(c, "m");
     let mut day: Option<u8> = num(c, "d");
     let has_end = c.name("d2").is_some();
@@ -325,11 +344,12 @@ fn patterns() -> [(&'static Regex, Builder); 5] {
 pub fn find_first(text: &str) -> Option<Found> {
     let folded = fold_width(text);
     let t = folded.as_ref();
-    // Every date written here carries a four-digit year: most text has none.
-    if !has_four_digits(t) {
+    // Every date written here carries a four-digit year or an era year: most text has none.
+    let has_nen = t.contains('年');
+    let era = has_nen && ["令和", "平成", "昭和", "大正"].iter().any(|e| t.contains(e));
+    if !has_four_digits(t) && !era {
         return None;
     }
-    let has_nen = t.contains('年');
     let has_month = MONTH_HINT.is_match(t);
     // Find the earliest match of each pattern with the fast matcher, then read
     // the captures of the winner only.
@@ -432,9 +452,10 @@ pub fn leading(text: &str) -> Option<Found> {
     let after = t[found.end..].chars().next();
     let sep_ok = match after {
         None => true,
+        // `2014年2月3日（月）:`, `2014年2月3日 ― …`, `February 3, 2014 (Mon.):`
         Some(c) => matches!(
             c,
-            ':' | ',' | '、' | ' ' | '\u{a0}' | '-' | '–' | '—' | ';' | '.' | '：' | '，'
+            ':' | ',' | '、' | ' ' | '\u{a0}' | '-' | '–' | '—' | '―' | ';' | '.' | '：' | '，' | '(' | '\u{3000}'
         ),
     };
     // A bare year must be followed by a separator to count as a date (`2009: …`).
@@ -495,6 +516,18 @@ mod tests {
         assert!(!span("2014年2月3~4日").agrees_with(&span("February 2 to 3, 2014")));
         assert!(!span("February 3, 2014").agrees_with(&span("February 3 to 4, 2014")));
         assert!(span("2014年12月8日~14日").agrees_with(&span("December 8 to 14, 2014")));
+    }
+
+    #[test]
+    fn japanese_era_years() {
+        assert_eq!(span("平成26年2月3日:").to_string(), "2014-02-03");
+        assert_eq!(span("令和元年5月").to_string(), "2019-05");
+        assert_eq!(span("昭和64年1月7日").to_string(), "1989-01-07");
+        assert!(leading("平成26年2月3日（月）：会合").is_some());
+        assert_eq!(
+            span("2014年2月3日（月）～4日（火）").to_string(),
+            "2014-02-03 to 2014-02-04"
+        );
     }
 
     #[test]

@@ -12,10 +12,32 @@ use super::normalize::fold_width;
 const MAX_RANGE: u64 = 500;
 
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    // After width folding: `(脚注:1)`, `(脚注1)`, `(注:1)`, `(注1)`, `[1]`, `[1, 2]`, `[1-3]`.
-    Regex::new(r"(?:\((?:脚注|注)\s*:?\s*(?P<a>[0-9][0-9\s,、\-–—~]*)\)|\[(?P<b>[0-9][0-9\s,、\-–—~]*)\])")
-        .expect("valid regex")
+    // After width folding: `(脚注:1)`, `(脚注1)`, `(注:1)`, `(注1)`, `(*1)`, `[1]`, `[注1]`, `[1, 2]`, `[1-3]`,
+    // and superscript digits right after a word or punctuation (`met.¹²`).
+    Regex::new(
+        r"(?:\((?:脚注|注|\*)\s*:?\s*(?P<a>[0-9][0-9\s,、\-–—~]*)\)|\[(?:注|脚注)?\s*(?P<b>[0-9][0-9\s,、\-–—~]*)\]|(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,‚][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*))",
+    )
+    .expect("valid regex")
 });
+
+/// `¹²` → `12`.
+fn from_superscript(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '⁰' => '0',
+            '¹' => '1',
+            '²' => '2',
+            '³' => '3',
+            '⁴' => '4',
+            '⁵' => '5',
+            '⁶' => '6',
+            '⁷' => '7',
+            '⁸' => '8',
+            '⁹' => '9',
+            _ => ',',
+        })
+        .collect()
+}
 
 /// The result of reading the markers of one line.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -28,12 +50,24 @@ pub struct LineMarkers {
 /// Reads the footnote markers of a line.
 pub fn scan(line: &str) -> LineMarkers {
     let mut out = LineMarkers::default();
-    if !line.contains(['[', '(', '［', '（']) {
+    if !line.contains(['[', '(', '［', '（', '¹', '²', '³', '⁰', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹']) {
         return out;
     }
     let folded = fold_width(line);
     for c in MARKER.captures_iter(&folded) {
-        let list = c.name("a").or_else(|| c.name("b")).map_or("", |m| m.as_str());
+        let converted;
+        let list = match c.name("sup") {
+            Some(s) => {
+                // A superscript that starts a line or follows a space is an exponent or a label, not a marker.
+                let before = folded[..s.start()].chars().next_back();
+                if before.is_none_or(char::is_whitespace) {
+                    continue;
+                }
+                converted = from_superscript(s.as_str());
+                converted.as_str()
+            }
+            None => c.name("a").or_else(|| c.name("b")).map_or("", |m| m.as_str()),
+        };
         match parse_list(list) {
             Some(nums) => out.numbers.extend(nums),
             None => out.invalid.push(c[0].to_string()),
@@ -87,6 +121,12 @@ mod tests {
             vec![17, 18, 1, 2, 3, 4, 5]
         );
         assert!(scan("[Japan and the U.S.]").numbers.is_empty());
+    }
+
+    #[test]
+    fn other_marker_forms() {
+        assert_eq!(scan("協議を開催。［注２］と(*3)").numbers, vec![2, 3]);
+        assert_eq!(scan("The talks began.¹² Then ²³").numbers, vec![12]);
     }
 
     #[test]
