@@ -159,7 +159,7 @@ impl std::fmt::Display for DateSpan {
 }
 
 const MONTH: &str = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
-const RANGE_EN: &str = r"(?:-|–|—|to|and|through|until|till|&)";
+const RANGE_EN: &str = r"(?:-|‐|‒|–|—|to|and|through|until|till|&)";
 
 static JA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -169,7 +169,7 @@ static JA: LazyLock<Regex> = LazyLock::new(|| {
             (?: (?P<d>\d{1,2})\s*(?P<dj>日)? )?
         )?
         (?: \s*\([月火水木金土日](?:曜日?)?\) )?
-        (?: \s*(?:~|-|–|—|―|から|・|、|及び|および)\s*
+        (?: \s*(?:~|-|‐|‒|–|—|―|から|・|、|及び|および)\s*
             (?: (?P<y2>\d{4})\s*年\s* )?
             (?: (?P<m2>\d{1,2})\s*月\s* )?
             (?P<d2>\d{1,2})\s*日

@@ -48,6 +48,13 @@ pub fn archive_note(text: &str) -> Option<(String, usize)> {
     Some((u.to_string(), c.get(0)?.end()))
 }
 
+/// An access note after a URL (`（2015年2月18日閲覧）`, `(accessed March 1, 2015)`):
+/// it belongs to the citation before it.
+static ACCESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[(（\[]?\s*(?:(?:最終)?(?:閲覧|アクセス|参照)日?\s*[:：]?.*|.*(?:閲覧|アクセス|参照)(?:日)?|(?:last\s+)?(?:accessed|retrieved|visited|viewed|consulted)\b.*)[)）\]]?$")
+        .expect("valid regex")
+});
+
 static LEADING_JOIN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:and\s+|及び|および|、|,|;|\s)+").expect("valid regex"));
 
@@ -94,7 +101,7 @@ pub fn sources(pieces: &[Piece<'_>]) -> Vec<Source> {
                     if cleaned.is_empty() || cleaned == "and" {
                         continue;
                     }
-                    if LOCATOR.is_match(&cleaned) {
+                    if LOCATOR.is_match(&cleaned) || ACCESS.is_match(&cleaned) {
                         let seg = segs.last_mut().expect("segment");
                         seg.locator = Some(match seg.locator.take() {
                             Some(prev) => format!("{prev} {cleaned}"),
@@ -279,6 +286,21 @@ mod tests {
                 reportable: false
             }]
         );
+    }
+
+    #[test]
+    fn access_notes_stay_with_their_source() {
+        let s = sources(&[
+            p(1, "2014年2月3日付時事通信「初協議」"),
+            p(2, "http://www.jiji.com/a （2015年2月18日閲覧）"),
+        ]);
+        assert_eq!(s.len(), 1, "{s:#?}");
+        assert_eq!(s[0].date.unwrap().to_string(), "2014-02-03");
+        let s = sources(&[p(
+            1,
+            "Jiji, “Talks,” February 3, 2014, http://www.jiji.com/a (accessed March 1, 2015).",
+        )]);
+        assert_eq!(s.len(), 1, "{s:#?}");
     }
 
     #[test]
