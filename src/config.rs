@@ -61,7 +61,10 @@ pub enum ProviderKind {
     WaybackAvailability,
     WaybackReplay,
     Timetravel,
+    /// An RFC 7089 TimeGate (`Accept-Datetime` → `Location`).
     Memento,
+    /// An RFC 7089 TimeMap in link format (every memento with its datetime).
+    MementoTimemap,
 }
 
 /// One archive service.
@@ -84,6 +87,7 @@ impl ArchiveProvider {
                 ProviderKind::WaybackReplay => "wayback-replay",
                 ProviderKind::Timetravel => "timetravel",
                 ProviderKind::Memento => "memento",
+                ProviderKind::MementoTimemap => "memento-timemap",
             }
             .to_string()
         })

@@ -503,3 +503,28 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn memento_timemap_is_a_provider() {
+    let web = web();
+    let archive = Fake::start(|r| {
+        if let Some(orig) = r.path.strip_prefix("/timemap/link/") {
+            let host = r.header("host").unwrap();
+            let body = format!(
+                "<{orig}>; rel=\"original\",\n<http://{host}/timemap/link/{orig}>; rel=\"self\"; type=\"application/link-format\",\n<http://{host}/m/20130101000000/{orig}>; rel=\"first memento\"; datetime=\"Tue, 01 Jan 2013 00:00:00 GMT\",\n<http://{host}/m/20140205000000/{orig}>; rel=\"memento\"; datetime=\"Wed, 05 Feb 2014 00:00:00 GMT\",\n<http://{host}/m/20160101000000/{orig}>; rel=\"last memento\"; datetime=\"Fri, 01 Jan 2016 00:00:00 GMT\"\n"
+            );
+            return Response::new(200, "application/link-format", body);
+        }
+        Response::html(TITLE)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(
+        dir.path(),
+        &web,
+        &["/gone"],
+        &provider("memento_timemap", &format!("{}/timemap/link", archive.base())),
+    );
+    let s = snap(&o, "/gone").expect("the TimeMap's closest memento");
+    assert_eq!(s.timestamp, "20140205000000");
+    assert_eq!(s.provider, "memento-timemap");
+}

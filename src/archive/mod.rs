@@ -178,26 +178,30 @@ impl Client {
         let base = p.base_url.trim_end_matches('/');
         let req = providers::request_url(p, url, target);
         match p.kind {
-            ProviderKind::WaybackCdx | ProviderKind::WaybackAvailability | ProviderKind::Timetravel => {
-                match self.get(&req, false, &[]).await {
-                    Err(e) => Answer::Failed(e),
-                    Ok((404, _, _)) if p.kind == ProviderKind::Timetravel => Answer::None,
-                    Ok((200, _, body)) => {
-                        let text = String::from_utf8_lossy(&body);
-                        let parsed = match p.kind {
-                            ProviderKind::WaybackCdx => providers::parse_cdx(&text, base, &name),
-                            ProviderKind::WaybackAvailability => providers::parse_availability(&text, &name),
-                            _ => providers::parse_timetravel(&text, &name),
-                        };
-                        match parsed {
-                            Ok(c) if c.is_empty() => Answer::None,
-                            Ok(c) => Answer::Found(c),
-                            Err(e) => Answer::Failed(e),
-                        }
-                    }
-                    Ok((status, _, _)) => Answer::Failed(format!("HTTP {status}")),
+            ProviderKind::WaybackCdx
+            | ProviderKind::WaybackAvailability
+            | ProviderKind::Timetravel
+            | ProviderKind::MementoTimemap => match self.get(&req, false, &[]).await {
+                Err(e) => Answer::Failed(e),
+                Ok((404, _, _)) if matches!(p.kind, ProviderKind::Timetravel | ProviderKind::MementoTimemap) => {
+                    Answer::None
                 }
-            }
+                Ok((200, _, body)) => {
+                    let text = String::from_utf8_lossy(&body);
+                    let parsed = match p.kind {
+                        ProviderKind::WaybackCdx => providers::parse_cdx(&text, base, &name),
+                        ProviderKind::WaybackAvailability => providers::parse_availability(&text, &name),
+                        ProviderKind::MementoTimemap => providers::parse_timemap(&text, &name),
+                        _ => providers::parse_timetravel(&text, &name),
+                    };
+                    match parsed {
+                        Ok(c) if c.is_empty() => Answer::None,
+                        Ok(c) => Answer::Found(c),
+                        Err(e) => Answer::Failed(e),
+                    }
+                }
+                Ok((status, _, _)) => Answer::Failed(format!("HTTP {status}")),
+            },
             ProviderKind::WaybackReplay => match self.get(&req, false, &[]).await {
                 Err(e) => Answer::Failed(e),
                 Ok((300..=399, h, _)) => {

@@ -191,6 +191,57 @@ pub fn parse_timetravel(body: &str, provider: &str) -> Result<Vec<Capture>, Stri
         .collect())
 }
 
+/// Parses an RFC 7089 TimeMap in link format: every `rel="memento"` entry with its datetime.
+pub fn parse_timemap(body: &str, provider: &str) -> Result<Vec<Capture>, String> {
+    let mut out = Vec::new();
+    let mut saw_link = false;
+    for entry in split_links(body) {
+        let Some((uri, params)) = entry.trim().strip_prefix('<').and_then(|e| e.split_once('>')) else {
+            continue;
+        };
+        saw_link = true;
+        let param = |name: &str| {
+            params.split(';').find_map(|p| {
+                let (k, v) = p.split_once('=')?;
+                (k.trim().eq_ignore_ascii_case(name)).then(|| v.trim().trim_matches('"').to_string())
+            })
+        };
+        let is_memento = param("rel").is_some_and(|r| r.split_whitespace().any(|x| x == "memento"));
+        if let (true, Some(dt)) = (is_memento, param("datetime")) {
+            let ts = jiff::fmt::rfc2822::parse(&dt).map_err(|e| format!("bad TimeMap datetime {dt:?}: {e}"))?;
+            out.push(Capture {
+                timestamp: ts.timestamp().strftime("%Y%m%d%H%M%S").to_string(),
+                archived_url: uri.to_string(),
+                provider: provider.to_string(),
+            });
+        }
+    }
+    if !saw_link && !body.trim().is_empty() {
+        return Err("malformed TimeMap: no links".to_string());
+    }
+    Ok(out)
+}
+
+/// Splits link-format text at the commas between `<…>` entries (not those inside quoted datetimes).
+fn split_links(body: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut quoted, mut in_uri) = (0, false, false);
+    for (i, c) in body.char_indices() {
+        match c {
+            '"' if !in_uri => quoted = !quoted,
+            '<' if !quoted => in_uri = true,
+            '>' if !quoted => in_uri = false,
+            ',' if !quoted && !in_uri => {
+                out.push(&body[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&body[start..]);
+    out
+}
+
 /// The capture a replay redirect (`Location: /web/20140203123456/http://…`) names.
 pub fn parse_replay_location(location: &str, base: &str, provider: &str) -> Option<Capture> {
     let after = &location[location.find("/web/")? + 5..];
@@ -233,7 +284,7 @@ pub fn request_url(p: &ArchiveProvider, url: &str, target: Date) -> String {
         ProviderKind::WaybackAvailability => format!("{base}/wayback/available?url={}&timestamp={ymd}", enc(url)),
         ProviderKind::WaybackReplay => format!("{base}/web/{ymd}/{url}"),
         ProviderKind::Timetravel => format!("{base}/api/json/{ymd}/{url}"),
-        ProviderKind::Memento => format!("{base}/{url}"),
+        ProviderKind::Memento | ProviderKind::MementoTimemap => format!("{base}/{url}"),
     }
 }
 
@@ -296,5 +347,11 @@ mod tests {
         assert_eq!(t[0].archived_url, "https://archive.today/20140203101010/http://a.jp/x");
         let r = parse_replay_location("/web/20140203101010/http://a.jp/x", "https://web.archive.org", "p").unwrap();
         assert_eq!(r.timestamp, "20140203101010");
+        let tm = "<http://a.jp/x>; rel=\"original\",\n<http://arch/timemap/link/http://a.jp/x>; rel=\"self\"; type=\"application/link-format\",\n<http://arch/20140201000000/http://a.jp/x>; rel=\"first memento\"; datetime=\"Sat, 01 Feb 2014 00:00:00 GMT\",\n<http://arch/20140210000000/http://a.jp/x>; rel=\"last memento\"; datetime=\"Mon, 10 Feb 2014 00:00:00 GMT\"\n";
+        let c = parse_timemap(tm, "p").unwrap();
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].timestamp, "20140201000000");
+        assert_eq!(c[1].archived_url, "http://arch/20140210000000/http://a.jp/x");
+        assert!(parse_timemap("garbage", "p").is_err());
     }
 }
