@@ -6,14 +6,34 @@ use std::borrow::Cow;
 /// ideographic space to a space and the wave dash to `~`. Other characters are
 /// kept, so the result has the same number of characters as the input.
 pub fn fold_width(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(needs_fold) {
+    if !needs_fold(s) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(s.chars().map(fold_char).collect())
 }
 
-fn needs_fold(c: char) -> bool {
-    matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{301C}')
+/// Whether any character would fold, by a byte scan: U+FF01–FF5E are
+/// `EF BC 81`–`EF BD 9E` in UTF-8, U+3000 is `E3 80 80`, U+301C is `E3 80 9C`.
+fn needs_fold(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i + 2 < b.len() {
+        match b[i] {
+            0xEF if matches!(b[i + 1], 0xBC | 0xBD) => {
+                let c = u32::from(b[i + 1] & 0x3F) << 6 | u32::from(b[i + 2] & 0x3F) | 0xF000;
+                if (0xFF01..=0xFF5E).contains(&c) {
+                    return true;
+                }
+                i += 3;
+            }
+            0xE3 if b[i + 1] == 0x80 && matches!(b[i + 2], 0x80 | 0x9C) => return true,
+            x if x < 0x80 => i += 1,
+            x if x >= 0xF0 => i += 4,
+            x if x >= 0xE0 => i += 3,
+            _ => i += 2,
+        }
+    }
+    false
 }
 
 /// Folds one character (see [`fold_width`]).
@@ -65,5 +85,8 @@ mod tests {
         assert_eq!(fold_width("［3］"), "[3]");
         assert_eq!(fold_width("3〜4日"), "3~4日");
         assert!(matches!(fold_width("plain"), Cow::Borrowed(_)));
+        assert!(matches!(fold_width("日本語のテキスト。「」"), Cow::Borrowed(_)));
+        assert_eq!(fold_width("ｚ～"), "z~");
+        assert_eq!(fold_width("a\u{3000}b"), "a b");
     }
 }

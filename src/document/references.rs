@@ -22,8 +22,8 @@ pub struct Piece<'a> {
     pub text: &'a str,
 }
 
-enum Item {
-    Text(usize, String),
+enum Item<'a> {
+    Text(usize, &'a str),
     Url(CitedUrl),
 }
 
@@ -95,8 +95,11 @@ pub fn sources(pieces: &[Piece<'_>]) -> Vec<Source> {
         match item {
             Item::Text(line, t) => {
                 let after_url = segs.last().is_some_and(|s| !s.urls.is_empty());
-                let cleaned = trim(LEADING_JOIN.replace(trim(&t), "").as_ref()).to_string();
-                let cleaned = cleaned.trim_end_matches(['.', ',', '。', '、']).trim().to_string();
+                let joined = LEADING_JOIN.replace(trim(t), "");
+                let cleaned = trim(&joined)
+                    .trim_end_matches(['.', ',', '。', '、'])
+                    .trim()
+                    .to_string();
                 if after_url {
                     if cleaned.is_empty() || cleaned == "and" {
                         continue;
@@ -177,9 +180,9 @@ pub fn sources(pieces: &[Piece<'_>]) -> Vec<Source> {
         .collect()
 }
 
-fn push_text(items: &mut Vec<Item>, line: usize, text: &str) {
+fn push_text<'a>(items: &mut Vec<Item<'a>>, line: usize, text: &'a str) {
     if !trim(text).is_empty() {
-        items.push(Item::Text(line, text.to_string()));
+        items.push(Item::Text(line, text));
     }
 }
 

@@ -219,9 +219,9 @@ fn parse_body(lines: &[Line<'_>], doc: &mut Document) {
                 Some(f) => (
                     Some(f.span),
                     Some(folded[f.start..f.end].trim().to_string()),
-                    folded[f.end..].to_string(),
+                    &folded[f.end..],
                 ),
-                None => (None, None, folded.to_string()),
+                None => (None, None, &folded[..]),
             };
             if let (Some(d), Some(t)) = (date, &date_text)
                 && !d.is_valid()
@@ -239,7 +239,7 @@ fn parse_body(lines: &[Line<'_>], doc: &mut Document) {
                 date_text,
                 footnotes: found.numbers,
                 figures: Vec::new(),
-                text: trim(&text).to_string(),
+                text: trim(text).to_string(),
             });
         } else if let Some(e) = current.as_mut()
             && !trim(&line.text).is_empty()
