@@ -84,20 +84,7 @@ fn generate(n: usize) -> (String, String) {
 }
 
 fn month(m: usize) -> &'static str {
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ][m - 1]
+    citecheck::document::dates::MONTH_NAMES[m - 1]
 }
 
 fn main() {

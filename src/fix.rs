@@ -32,20 +32,7 @@ enum Edit {
     Delete(usize),
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use crate::document::dates::MONTH_NAMES as MONTHS;
 
 /// The archive note for a snapshot, in the document's language and form.
 pub fn note(lang: Lang, format: Format, s: &Snapshot) -> String {

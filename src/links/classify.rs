@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 use super::client::{Fetched, Http, NetError};
 use super::hosts::{Gate, Lane};
 use super::page::{self, PageInfo};
-use super::{LinkClass, LinkResult, Target, now, title};
+use super::{LinkClass, LinkResult, Target, title};
 use crate::config::LinksConfig;
 use crate::redact;
 
@@ -107,24 +107,7 @@ fn root_path(u: &str) -> bool {
 
 /// Checks one target and classifies it.
 pub async fn check_target(t: &Target, lane: &Lane, gate: &Gate, http: &Http, cfg: &LinksConfig) -> LinkResult {
-    let mut r = LinkResult {
-        url: redact::url(&t.url),
-        class: LinkClass::Unchecked,
-        http_status: None,
-        redirect_chain: Vec::new(),
-        final_url: None,
-        permanent_redirect: false,
-        title: None,
-        content_type: None,
-        evidence: String::new(),
-        checked_at: now(),
-        cited_by: t.citations.clone(),
-        from_cache: false,
-        title_matches: None,
-        type_matches: None,
-        snapshot: None,
-        archived_copy: t.archived.as_ref().map(|a| redact::url(a)),
-    };
+    let mut r = LinkResult::unchecked(t, "");
     if gate.shared.network_down.load(Ordering::SeqCst) {
         r.evidence = "network unreachable: no host answered".to_string();
         return r;

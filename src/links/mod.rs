@@ -268,10 +268,13 @@ pub fn check(docs: &[Document], cfg: &LinksConfig, opts: &RunOptions) -> LinkRep
 
 /// Marks every target unchecked with one reason.
 pub fn unchecked(targets: &[Target], why: &str) -> Vec<LinkResult> {
-    let now = now();
-    targets
-        .iter()
-        .map(|t| LinkResult {
+    targets.iter().map(|t| LinkResult::unchecked(t, why)).collect()
+}
+
+impl LinkResult {
+    /// A result for a target that was not (yet) checked.
+    pub fn unchecked(t: &Target, why: &str) -> LinkResult {
+        LinkResult {
             url: redact::url(&t.url),
             class: LinkClass::Unchecked,
             http_status: None,
@@ -281,15 +284,15 @@ pub fn unchecked(targets: &[Target], why: &str) -> Vec<LinkResult> {
             title: None,
             content_type: None,
             evidence: why.to_string(),
-            checked_at: now.clone(),
+            checked_at: now(),
             cited_by: t.citations.clone(),
             from_cache: false,
             title_matches: None,
             type_matches: None,
             snapshot: None,
             archived_copy: t.archived.as_ref().map(|a| redact::url(a)),
-        })
-        .collect()
+        }
+    }
 }
 
 pub(crate) fn now() -> String {
@@ -320,7 +323,7 @@ async fn check_async(targets: Vec<Target>, cfg: &LinksConfig, opts: &RunOptions)
     let excluded = cfg.exclude_set();
     for (i, t) in targets.iter().enumerate() {
         if excluded.is_match(&t.url) {
-            results[i] = Some(unchecked(std::slice::from_ref(t), "excluded by links.exclude").remove(0));
+            results[i] = Some(LinkResult::unchecked(t, "excluded by links.exclude"));
         } else if let Some(hit) = cache.fresh(&t.url, max_age) {
             let mut hit = hit.clone();
             hit.cited_by = t.citations.clone();
@@ -341,7 +344,7 @@ async fn check_async(targets: Vec<Target>, cfg: &LinksConfig, opts: &RunOptions)
         Err(e) => {
             let why = format!("cannot build the HTTP client: {e}");
             for i in todo {
-                results[i] = Some(unchecked(std::slice::from_ref(&targets[i]), &why).remove(0));
+                results[i] = Some(LinkResult::unchecked(&targets[i], &why));
             }
             return LinkReport {
                 results: results.into_iter().flatten().collect(),
