@@ -7,6 +7,9 @@ mod support;
 #[path = "support/server.rs"]
 mod server;
 
+#[path = "support/fake.rs"]
+mod fake;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -136,9 +139,22 @@ fn every_format_from_a_run_with_link_results_and_hostile_text() {
         "Site\n\nl\u{a0} May 1, 2014: {HOSTILE} met.[1]\n\nl\u{a0} May 2, 2014: Second.[2]\n\nl\u{a0} May 3, 2014: Third.[3]\n\nReferences:\n\n[1] Pub, “Cited Page Title {HOSTILE},” May 1, 2014, {ok}\n\n[2] Pub, “Cited Page Title,” May 2, 2014, {missing}\n\n[3] Pub, “Joint Statement,” May 3, 2014, {other}\n"
     );
     std::fs::write(dir.path().join("doc.txt"), doc).unwrap();
+    // An archive with a capture of the dead page.
+    let archive = fake::Fake::start(|r| {
+        if r.path == "/cdx/search/cdx" {
+            let url = r.param("url").unwrap_or_default();
+            return fake::Response::json(&format!(
+                r#"[["timestamp","original","statuscode","mimetype"],["20140502000000","{url}","200","text/html"]]"#
+            ));
+        }
+        fake::Response::html("Cited Page Title")
+    });
     std::fs::write(
         dir.path().join("c.yaml"),
-        "documents:\n  - path: doc.txt\n    lang: en\nlinks:\n  retry_base_ms: 10\n  per_host_interval_ms: 0\n  cache:\n    enabled: false\n",
+        format!(
+            "documents:\n  - path: doc.txt\n    lang: en\nlinks:\n  retry_base_ms: 10\n  per_host_interval_ms: 0\n  cache:\n    enabled: false\narchive:\n  interval_ms: 0\n  providers:\n    - kind: wayback_cdx\n      base_url: {}\n",
+            archive.base()
+        ),
     )
     .unwrap();
     let outcome = check(&CheckOptions {
@@ -160,8 +176,26 @@ fn every_format_from_a_run_with_link_results_and_hostile_text() {
     assert!(!md.contains("<script>") && !md.contains("<img"));
     let csv = std::fs::read_to_string(dir.path().join("r/citecheck-archive.csv")).unwrap();
     assert!(
-        csv.lines().any(|l| l.contains("/missing") && l.contains(",dead,404,")),
+        csv.lines()
+            .any(|l| l.contains("/missing") && l.contains(",dead,404,") && l.contains("20140502000000")),
         "{csv}"
+    );
+    // The snapshot reaches every audience: editors, archivists, machines.
+    assert!(html.contains("archived 2014-05-02"), "snapshot beside the reference");
+    assert!(md.contains("## Archived copies") && md.contains("20140502000000"));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r/citecheck.json")).unwrap()).unwrap();
+    let dead = json["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["class"] == "dead")
+        .unwrap();
+    assert_eq!(dead["snapshot"]["days_from_target"], 0);
+    let sarif = std::fs::read_to_string(dir.path().join("r/citecheck.sarif")).unwrap();
+    assert!(
+        sarif.contains("20140502000000"),
+        "the dead link's result suggests the snapshot"
     );
 }
 
