@@ -139,13 +139,14 @@ pub fn load_documents(specs: &[DocumentSpec], loaded: &Loaded) -> Result<Vec<Doc
         .collect()
 }
 
-/// Runs `citecheck check`: load, parse, validate, write the reports.
+/// Runs `citecheck check`: load, parse, validate, check links, look up
+/// archived copies, write the reports.
 pub fn check(opts: &CheckOptions) -> Result<Outcome> {
     let loaded = load_config(opts)?;
     let specs = document_specs(opts, &loaded)?;
     let documents = load_documents(&specs, &loaded)?;
     let mut findings = validate::run(&documents, &loaded.config);
-    let link_report = links::check(
+    let mut link_report = links::check(
         &documents,
         &loaded.config.links,
         &links::RunOptions {
@@ -155,57 +156,11 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome> {
         },
     );
     findings.extend(links::findings(&link_report));
-    let mut link_report = link_report;
-    let mode = opts.archive.unwrap_or(loaded.config.archive.mode);
-    let rescued = if link_report.network == links::NetworkStatus::Ok {
-        let save = if opts.save_missing {
-            match archive::SaveCredentials::from_env() {
-                Some(c) => Some(c),
-                None => {
-                    return Err(error::Error::Usage(
-                        "--save-missing needs IA_ACCESS_KEY and IA_SECRET_KEY in the environment".into(),
-                    ));
-                }
-            }
-        } else {
-            None
-        };
-        archive::rescue_full(
-            &documents,
-            &link_report.results,
-            &loaded.config.archive,
-            &loaded.config.links,
-            mode,
-            opts.max_cache_age,
-            save,
-        )
-    } else {
-        archive::ArchiveReport::default()
-    };
-    for s in &rescued.snapshots {
-        if let Some(l) = link_report.results.iter_mut().find(|l| l.url == s.url) {
-            l.snapshot = Some(s.clone());
-        }
-        // Tell the reader of each finding about this link what to cite instead.
-        for f in findings
-            .iter_mut()
-            .filter(|f| f.url.as_deref() == Some(s.url.as_str()) && f.kind.name().starts_with("link_"))
-        {
-            let days = s
-                .days_from_target
-                .map(|d| format!(", {d:+} days from the citation date"))
-                .unwrap_or_default();
-            f.suggestion = Some(format!(
-                "cite the archived copy {} (captured {} by {}{days}{})",
-                s.archived_url,
-                s.captured,
-                s.provider,
-                if s.verified { ", verified" } else { ", not verified" }
-            ));
-        }
-    }
-    findings.extend(rescued.findings);
+    let rescued = archive_stage(opts, &loaded, &documents, &link_report)?;
+    attach_snapshots(&rescued.snapshots, &mut link_report.results, &mut findings);
+    findings.extend(rescued.findings.iter().cloned());
     findings.retain(|f| !loaded.config.checks.disable.iter().any(|d| d == f.kind.name()));
+    validate::sort(&mut findings, &documents);
     if let Some(path) = &opts.baseline {
         baseline::Baseline::load(path)?.apply(&mut findings);
     }
@@ -226,4 +181,64 @@ pub fn check(opts: &CheckOptions) -> Result<Outcome> {
         written,
         paths: specs.iter().map(|s| s.path.clone()).collect(),
     })
+}
+
+/// Looks up archived copies for the doubtful links (when the network worked).
+fn archive_stage(
+    opts: &CheckOptions,
+    loaded: &Loaded,
+    documents: &[Document],
+    link_report: &links::LinkReport,
+) -> Result<archive::ArchiveReport> {
+    if link_report.network != links::NetworkStatus::Ok {
+        return Ok(archive::ArchiveReport::default());
+    }
+    let save = match (opts.save_missing, archive::SaveCredentials::from_env()) {
+        (false, _) => None,
+        (true, Some(c)) => Some(c),
+        (true, None) => {
+            return Err(Error::Usage(
+                "--save-missing needs IA_ACCESS_KEY and IA_SECRET_KEY in the environment".into(),
+            ));
+        }
+    };
+    Ok(archive::rescue_full(
+        documents,
+        &link_report.results,
+        &loaded.config.archive,
+        &loaded.config.links,
+        opts.archive.unwrap_or(loaded.config.archive.mode),
+        opts.max_cache_age,
+        save,
+    ))
+}
+
+/// Puts each snapshot on its link result, and tells the reader of each
+/// finding about that link what to cite instead.
+fn attach_snapshots(
+    snapshots: &[archive::Snapshot],
+    links: &mut [links::LinkResult],
+    findings: &mut [validate::Finding],
+) {
+    for s in snapshots {
+        if let Some(l) = links.iter_mut().find(|l| l.url == s.url) {
+            l.snapshot = Some(s.clone());
+        }
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.url.as_deref() == Some(s.url.as_str()) && f.kind.name().starts_with("link_"))
+        {
+            let days = s
+                .days_from_target
+                .map(|d| format!(", {d:+} days from the citation date"))
+                .unwrap_or_default();
+            f.suggestion = Some(format!(
+                "cite the archived copy {} (captured {} by {}{days}{})",
+                s.archived_url,
+                s.captured,
+                s.provider,
+                if s.verified { ", verified" } else { ", not verified" }
+            ));
+        }
+    }
 }

@@ -236,6 +236,12 @@ pub fn run(docs: &[Document], config: &Config) -> Vec<Finding> {
         findings.extend(alignment::check(a, b));
     }
     findings.retain(|f| !config.checks.disable.iter().any(|d| d == f.kind.name()));
+    sort(&mut findings, docs);
+    findings
+}
+
+/// Orders findings by document (as listed), line, kind and footnote, and drops exact repeats.
+pub fn sort(findings: &mut Vec<Finding>, docs: &[Document]) {
     let order: Vec<&str> = docs.iter().map(|d| d.path.as_str()).collect();
     findings.sort_by(|x, y| {
         let fx = order.iter().position(|p| *p == x.file);
@@ -243,7 +249,6 @@ pub fn run(docs: &[Document], config: &Config) -> Vec<Finding> {
         (fx, x.line, x.kind, x.footnote, &x.message).cmp(&(fy, y.line, y.kind, y.footnote, &y.message))
     });
     findings.dedup();
-    findings
 }
 
 /// The language pairs of a set, in config order (first of each pair as listed).
