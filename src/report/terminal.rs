@@ -75,6 +75,14 @@ pub fn render(run: &Run, written: &[PathBuf], quiet: bool) -> String {
             );
         }
     }
+    if !run.snapshots.is_empty() {
+        let verified = run.snapshots.iter().filter(|s| s.verified).count();
+        let _ = writeln!(
+            out,
+            "archive: {} archived copies suggested ({verified} verified)",
+            run.snapshots.len()
+        );
+    }
     if !written.is_empty() {
         let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
         let _ = writeln!(out, "reports: {}", names.join(", "));
