@@ -141,9 +141,44 @@ fn parse_ja_number(s: &str) -> Option<f64> {
     Some((total + current) as f64)
 }
 
+/// What a word means to figure reading (classified once, without allocating).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Word {
+    Unit(Unit),
+    /// `and`, `or`, `to`, `-`: joins two numbers that share a unit.
+    Coord,
+    /// `thousand`, `million`, …: multiplies the number before it.
+    Mult(f64, &'static str),
+    Other,
+}
+
+fn classify_word(w: &str) -> Word {
+    let mut buf = [0u8; 24];
+    if w.len() > buf.len() {
+        return Word::Other;
+    }
+    for (d, s) in buf.iter_mut().zip(w.bytes()) {
+        *d = s.to_ascii_lowercase();
+    }
+    let lower = std::str::from_utf8(&buf[..w.len()]).unwrap_or("");
+    if let Some(u) = unit_word(lower) {
+        return Word::Unit(u);
+    }
+    if matches!(lower, "and" | "or" | "to" | "-") {
+        return Word::Coord;
+    }
+    match lower {
+        "thousand" => Word::Mult(1e3, "thousand"),
+        "million" => Word::Mult(1e6, "million"),
+        "billion" => Word::Mult(1e9, "billion"),
+        "trillion" => Word::Mult(1e12, "trillion"),
+        _ => Word::Other,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
-    Word(String),
+    Word(Word),
     Num {
         value: f64,
         text: String,
@@ -187,16 +222,6 @@ fn word_number(w: &str) -> Option<f64> {
         _ => return None,
     };
     Some(v as f64)
-}
-
-fn multiplier(w: &str) -> Option<f64> {
-    match w {
-        "thousand" => Some(1e3),
-        "million" => Some(1e6),
-        "billion" => Some(1e9),
-        "trillion" => Some(1e12),
-        _ => None,
-    }
 }
 
 fn unit_word(w: &str) -> Option<Unit> {
@@ -261,7 +286,7 @@ fn tokenize(t: &str) -> Vec<Tok> {
                 while i < b.len() && b[i].is_ascii_alphanumeric() {
                     i += 1;
                 }
-                out.push(Tok::Word(String::new()));
+                out.push(Tok::Word(Word::Other));
                 continue;
             }
             let text = &t[start..i];
@@ -295,8 +320,16 @@ fn tokenize(t: &str) -> Vec<Tok> {
                 w = w.trim_end_matches('.');
                 sentence_end = true;
             }
-            let lower = w.to_ascii_lowercase();
-            match word_number(&lower) {
+            let mut buf = [0u8; 16];
+            let lower = if w.len() <= buf.len() {
+                for (d, s) in buf.iter_mut().zip(w.bytes()) {
+                    *d = s.to_ascii_lowercase();
+                }
+                std::str::from_utf8(&buf[..w.len()]).unwrap_or("")
+            } else {
+                ""
+            };
+            match word_number(lower) {
                 Some(v) => out.push(Tok::Num {
                     value: v,
                     text: w.to_string(),
@@ -304,7 +337,7 @@ fn tokenize(t: &str) -> Vec<Tok> {
                     dollar: false,
                     percent: false,
                 }),
-                None => out.push(Tok::Word(lower)),
+                None => out.push(Tok::Word(classify_word(w))),
             }
             if sentence_end {
                 out.push(Tok::Punct);
@@ -337,9 +370,8 @@ fn english(t: &str) -> Vec<Figure> {
     // Fold multipliers into the number before them: `1.5 million`, `ten thousand`.
     let mut i = 0;
     while i + 1 < toks.len() {
-        if let (Tok::Num { value, text, .. }, Tok::Word(w)) = (&toks[i], &toks[i + 1])
-            && let Some(m) = multiplier(w)
-        {
+        if let (Tok::Num { value, text, .. }, Tok::Word(Word::Mult(m, w))) = (&toks[i], &toks[i + 1]) {
+            let m = *m;
             let (value, text) = (*value * m, format!("{text} {w}"));
             if let Tok::Num {
                 value: v,
@@ -387,17 +419,14 @@ fn english(t: &str) -> Vec<Figure> {
         for (k, next) in toks.iter().enumerate().skip(i + 1).take(WINDOW) {
             match next {
                 Tok::Punct => break,
-                Tok::Word(w) => {
-                    if let Some(u) = unit_word(w) {
-                        if !*year_like || k == i + 1 {
-                            link = Link::Unit(u);
-                        }
-                        break;
+                Tok::Word(Word::Unit(u)) => {
+                    if !*year_like || k == i + 1 {
+                        link = Link::Unit(*u);
                     }
-                    if matches!(w.as_str(), "and" | "or" | "to" | "-") {
-                        coordinated = true;
-                    }
+                    break;
                 }
+                Tok::Word(Word::Coord) => coordinated = true,
+                Tok::Word(_) => {}
                 Tok::Num { .. } => {
                     if coordinated && !*year_like && matches!(link, Link::Nothing) {
                         link = Link::Shares(k);

@@ -281,12 +281,16 @@ fn first_by_number(d: &Document) -> BTreeMap<u32, &Reference> {
     m
 }
 
-fn url_set(s: &Source) -> BTreeSet<&str> {
-    s.urls.iter().map(|u| u.key()).collect()
+/// Whether two sources cite a common URL (sources cite one or two URLs: pairwise is cheapest).
+fn share_url(a: &Source, b: &Source) -> bool {
+    a.urls.iter().any(|x| b.urls.iter().any(|y| x.key() == y.key()))
 }
 
-fn host_set(s: &Source) -> BTreeSet<&str> {
-    s.urls.iter().filter_map(|u| u.host.as_deref()).collect()
+/// Whether two sources cite a common host.
+fn share_host(a: &Source, b: &Source) -> bool {
+    a.urls
+        .iter()
+        .any(|x| x.host.is_some() && b.urls.iter().any(|y| x.host == y.host))
 }
 
 /// Pairs the sources of two references: same URL first, then same host, then by position.
@@ -294,9 +298,10 @@ fn pair_sources(sa: &[Source], sb: &[Source]) -> (Vec<(usize, usize)>, Vec<usize
     let mut taken_a = vec![false; sa.len()];
     let mut taken_b = vec![false; sb.len()];
     let mut pairs = Vec::new();
-    let rules: [PairRule; 2] = [&|x, y| !url_set(x).is_disjoint(&url_set(y)), &|x, y| {
-        !host_set(x).is_disjoint(&host_set(y))
-    }];
+    if sa.len() == 1 && sb.len() == 1 {
+        return (vec![(0, 0)], Vec::new(), Vec::new());
+    }
+    let rules: [PairRule; 2] = [&share_url, &share_host];
     for rule in rules {
         for (i, x) in sa.iter().enumerate() {
             if taken_a[i] {
@@ -323,13 +328,12 @@ fn compare_sources(a: &Document, ra: &Reference, b: &Document, rb: &Reference, o
     let (pairs, only_a, only_b) = pair_sources(&ra.sources, &rb.sources);
     for (i, j) in pairs {
         let (sa, sb) = (&ra.sources[i], &rb.sources[j]);
-        let (ua, ub) = (url_set(sa), url_set(sb));
-        if !ua.is_empty() && !ub.is_empty() && ua.is_disjoint(&ub) {
+        if !sa.urls.is_empty() && !sb.urls.is_empty() && !share_url(sa, sb) {
             let first_b = sb.urls.first().map(|u| u.url.as_str()).unwrap_or_default();
             let first_a = sa.urls.first().map(|u| u.url.as_str()).unwrap_or_default();
             let line_b = sb.urls.first().map_or(sb.line, |u| u.line);
             let line_a = sa.urls.first().map_or(sa.line, |u| u.line);
-            if host_set(sa).is_disjoint(&host_set(sb)) {
+            if !share_host(sa, sb) {
                 out.push(
                     Finding::new(
                         Kind::SourceHostMismatch,
