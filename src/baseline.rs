@@ -119,3 +119,31 @@ impl Baseline {
         n
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_line_numbers_and_prefer_urls() {
+        let a = Finding::new(
+            Kind::DuplicateReference,
+            "d.txt",
+            10,
+            "reference [3] is listed twice (first at line 7)",
+        )
+        .footnote(3);
+        let b = Finding::new(
+            Kind::DuplicateReference,
+            "d.txt",
+            12,
+            "reference [3] is listed twice (first at line 9)",
+        )
+        .footnote(3);
+        assert_eq!(key(&a), key(&b));
+        let c = Finding::new(Kind::LinkDead, "d.txt", 5, "x is dead: HTTP 404").url("http://a.jp/x");
+        let d = Finding::new(Kind::LinkDead, "d.txt", 50, "x is dead: HTTP 410").url("http://a.jp/x");
+        assert_eq!(key(&c), key(&d), "the URL identifies a link finding");
+        assert_ne!(key(&a).fingerprint(), key(&c).fingerprint());
+    }
+}

@@ -51,3 +51,18 @@ pub fn render(run: &Run) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn quoting_and_formula_injection() {
+        assert_eq!(field("plain"), "plain");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("-1"), "'-1");
+        assert_eq!(field("line\nbreak"), "\"line\nbreak\"");
+    }
+}

@@ -99,3 +99,19 @@ pub fn render(run: &Run) -> String {
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+
+    #[test]
+    fn paths_relative_to_the_root() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("data/doc.txt");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "x").unwrap();
+        assert_eq!(relative(&file.display().to_string(), root.path()), "data/doc.txt");
+        let outside = tempfile::NamedTempFile::new().unwrap();
+        assert!(relative(&outside.path().display().to_string(), root.path()).starts_with('/'));
+    }
+}
