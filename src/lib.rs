@@ -202,14 +202,16 @@ fn archive_stage(
             ));
         }
     };
-    Ok(archive::rescue_full(
+    Ok(archive::rescue(
         documents,
         &link_report.results,
         &loaded.config.archive,
         &loaded.config.links,
-        opts.archive.unwrap_or(loaded.config.archive.mode),
-        opts.max_cache_age,
-        save,
+        &archive::RescueOptions {
+            mode: opts.archive.unwrap_or(loaded.config.archive.mode),
+            max_age: opts.max_cache_age,
+            save,
+        },
     ))
 }
 

@@ -394,29 +394,6 @@ impl Cache {
     }
 }
 
-/// Finds archived copies for the links that need one.
-pub fn rescue(
-    docs: &[Document],
-    links: &[LinkResult],
-    cfg: &ArchiveConfig,
-    links_cfg: &LinksConfig,
-    mode: ArchiveMode,
-) -> ArchiveReport {
-    rescue_with(docs, links, cfg, links_cfg, mode, None)
-}
-
-/// [`rescue`], with this run's cache age (None: the config's).
-pub fn rescue_with(
-    docs: &[Document],
-    links: &[LinkResult],
-    cfg: &ArchiveConfig,
-    links_cfg: &LinksConfig,
-    mode: ArchiveMode,
-    max_age: Option<Duration>,
-) -> ArchiveReport {
-    rescue_full(docs, links, cfg, links_cfg, mode, max_age, None)
-}
-
 /// Save Page Now credentials (`IA_ACCESS_KEY`, `IA_SECRET_KEY`). Never printed:
 /// `Debug` shows nothing of them.
 #[derive(Clone)]
@@ -440,25 +417,33 @@ impl SaveCredentials {
     }
 }
 
-/// [`rescue_with`], and with `save` set, live links that no archive has are
-/// saved with Save Page Now.
-pub fn rescue_full(
+/// What one archive lookup run is asked to do.
+#[derive(Debug, Clone)]
+pub struct RescueOptions {
+    pub mode: ArchiveMode,
+    /// Reuse cached lookups younger than this (None: the config's `links.cache.max_age`).
+    pub max_age: Option<Duration>,
+    /// With credentials, live links that no archive has are saved with Save Page Now.
+    pub save: Option<SaveCredentials>,
+}
+
+/// Finds archived copies for the links that need one.
+pub fn rescue(
     docs: &[Document],
     links: &[LinkResult],
     cfg: &ArchiveConfig,
     links_cfg: &LinksConfig,
-    mode: ArchiveMode,
-    max_age: Option<Duration>,
-    save: Option<SaveCredentials>,
+    opts: &RescueOptions,
 ) -> ArchiveReport {
+    let save = opts.save.clone();
     // Saving missing copies needs to know which live links have none: look them up too.
-    let mode = if save.is_some() && mode == ArchiveMode::Doubtful {
+    let mode = if save.is_some() && opts.mode == ArchiveMode::Doubtful {
         ArchiveMode::All
     } else {
-        mode
+        opts.mode
     };
     let use_cache = links_cfg.cache.enabled;
-    let max_age = max_age.unwrap_or(links_cfg.cache.max_age());
+    let max_age = opts.max_age.unwrap_or(links_cfg.cache.max_age());
     let targets: HashMap<String, Target> = crate::links::targets(docs)
         .into_iter()
         .map(|t| (redact::url(&t.url), t))
@@ -542,21 +527,11 @@ pub fn rescue_full(
             {
                 match client.save(&l.url, creds).await {
                     Ok(c) => {
-                        for cit in &l.cited_by {
-                            report.findings.push(
-                                Finding::new(
-                                    Kind::ArchiveSaved,
-                                    &cit.file,
-                                    cit.line,
-                                    format!(
-                                        "{} had no archived copy; Save Page Now archived it as {}",
-                                        l.url, c.archived_url
-                                    ),
-                                )
-                                .footnote(cit.footnote)
-                                .url(&l.url),
-                            );
-                        }
+                        let message = format!(
+                            "{} had no archived copy; Save Page Now archived it as {}",
+                            l.url, c.archived_url
+                        );
+                        report.findings.extend(l.findings(Kind::ArchiveSaved, &message));
                         found = Some(snapshot(&l.url, &c, target, false));
                     }
                     Err(why) => {
@@ -584,21 +559,11 @@ pub fn rescue_full(
             match found {
                 Some(s) => report.snapshots.push(s),
                 None if all_answered && l.class.is_doubtful() => {
-                    for c in &l.cited_by {
-                        report.findings.push(
-                            Finding::new(
-                                Kind::LinkUnrecoverable,
-                                &c.file,
-                                c.line,
-                                format!(
-                                    "{} is {} and no archive has a usable capture: needs a human",
-                                    l.url, l.class
-                                ),
-                            )
-                            .footnote(c.footnote)
-                            .url(&l.url),
-                        );
-                    }
+                    let message = format!(
+                        "{} is {} and no archive has a usable capture: needs a human",
+                        l.url, l.class
+                    );
+                    report.findings.extend(l.findings(Kind::LinkUnrecoverable, &message));
                 }
                 None => {}
             }

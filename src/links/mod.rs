@@ -272,6 +272,16 @@ pub fn unchecked(targets: &[Target], why: &str) -> Vec<LinkResult> {
 }
 
 impl LinkResult {
+    /// One finding about this link at each place that cites it.
+    pub fn findings(&self, kind: Kind, message: &str) -> impl Iterator<Item = Finding> + '_ {
+        let message = message.to_string();
+        self.cited_by.iter().map(move |c| {
+            Finding::new(kind, &c.file, c.line, message.clone())
+                .footnote(c.footnote)
+                .url(&self.url)
+        })
+    }
+
     /// A result for a target that was not (yet) checked.
     pub fn unchecked(t: &Target, why: &str) -> LinkResult {
         LinkResult {
@@ -464,17 +474,11 @@ pub fn findings(report: &LinkReport) -> Vec<Finding> {
             }
         }
         for (kind, message) in extra {
-            for c in &r.cited_by {
-                let mut f = Finding::new(kind, &c.file, c.line, message.clone())
-                    .footnote(c.footnote)
-                    .url(&r.url);
-                if kind == Kind::LinkRedirected
-                    && let Some(fin) = &r.final_url
-                {
-                    f = f.suggest(format!("cite {} instead", redact::url(fin)));
-                }
-                out.push(f);
-            }
+            let suggestion = r.final_url.as_deref().filter(|_| kind == Kind::LinkRedirected);
+            out.extend(r.findings(kind, &message).map(|f| match suggestion {
+                Some(fin) => f.suggest(format!("cite {} instead", redact::url(fin))),
+                None => f,
+            }));
         }
     }
     out
