@@ -59,21 +59,11 @@ pub fn wants_lookup(l: &LinkResult, mode: ArchiveMode) -> bool {
     }
 }
 
-/// The date a link's capture should be closest to.
+/// The date a link's capture should be closest to: the date its reference
+/// cites, else the citing document's publication date, else today.
 pub fn target_date(docs: &[Document], t: &Target) -> Date {
-    let cited = docs
-        .iter()
-        .flat_map(|d| d.references.iter())
-        .flat_map(|r| r.sources.iter())
-        .find_map(|s| {
-            s.urls
-                .iter()
-                .any(|u| u.url == t.url)
-                .then_some(s.date)
-                .flatten()
-                .and_then(|d| d.first_civil())
-        });
-    cited
+    t.cited_date
+        .and_then(|d| d.first_civil())
         .or_else(|| {
             let file = t.citations.first().map(|c| c.file.as_str());
             docs.iter()

@@ -159,6 +159,8 @@ pub struct Target {
     pub expects_pdf: bool,
     /// The archived copy named by the archive notes, when every citation has one.
     pub archived: Option<String>,
+    /// The date the first citation gives its source (archive rescue aims at it).
+    pub cited_date: Option<crate::document::DateSpan>,
 }
 
 /// Collects the distinct URLs of a document set, in order of first citation.
@@ -199,8 +201,10 @@ pub fn targets(docs: &[Document]) -> Vec<Target> {
                             paired_titles: Vec::new(),
                             expects_pdf: false,
                             archived: u.archived.clone(),
+                            cited_date: None,
                         }
                     });
+                    t.cited_date = t.cited_date.or(s.date);
                     if u.archived.is_none() {
                         t.archived = None;
                     }
