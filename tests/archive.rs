@@ -95,12 +95,7 @@ fn cdx_closest_capture_skips_non_200_and_prefers_before_on_a_tie() {
                 // 1.5 days before and 1 day after: within a day of each other → the one before.
                 vec![("20140201120000", "200"), ("20140204000000", "200")]
             };
-            let mut body = String::from(r#"[["timestamp","original","statuscode","mimetype"]"#);
-            for (ts, st) in rows {
-                body.push_str(&format!(r#",["{ts}","{url}","{st}","text/html"]"#));
-            }
-            body.push(']');
-            return Response::json(&body);
+            return Response::cdx(&url, &rows);
         }
         replay(r, &[])
     });
@@ -223,9 +218,7 @@ fn rate_limited_then_answers() {
                 return Response::new(429, "text/plain", "slow down");
             }
             let url = r.param("url").unwrap();
-            return Response::json(&format!(
-                r#"[["timestamp","original","statuscode","mimetype"],["20140203000000","{url}","200","text/html"]]"#
-            ));
+            return Response::cdx(url, &[("20140203000000", "200")]);
         }
         replay(r, &[])
     });
@@ -280,9 +273,7 @@ fn a_capture_that_does_not_replay_is_not_suggested() {
     let archive = Fake::start(|r| {
         if r.path == "/cdx/search/cdx" {
             let url = r.param("url").unwrap();
-            return Response::json(&format!(
-                r#"[["timestamp","original","statuscode","mimetype"],["20140203000000","{url}","200","text/html"]]"#
-            ));
+            return Response::cdx(url, &[("20140203000000", "200")]);
         }
         if r.path.starts_with("/web/20140203/") {
             // The replay redirect names the nearest capture, as the Wayback Machine does.
@@ -318,9 +309,7 @@ fn live_links_get_no_lookup_unless_archive_all() {
     let archive = Fake::start(|r| {
         if r.path == "/cdx/search/cdx" {
             let url = r.param("url").unwrap();
-            return Response::json(&format!(
-                r#"[["timestamp","original","statuscode","mimetype"],["20140203000000","{url}","200","text/html"]]"#
-            ));
+            return Response::cdx(url, &[("20140203000000", "200")]);
         }
         replay(r, &[])
     });
@@ -377,9 +366,7 @@ fn lookups_are_cached_like_link_results() {
     let archive = Fake::start(|r| {
         if r.path == "/cdx/search/cdx" {
             let url = r.param("url").unwrap();
-            return Response::json(&format!(
-                r#"[["timestamp","original","statuscode","mimetype"],["20140203000000","{url}","200","text/html"]]"#
-            ));
+            return Response::cdx(url, &[("20140203000000", "200")]);
         }
         replay(r, &[])
     });

@@ -27,10 +27,7 @@ fn text(o: &Output) -> (String, String) {
 fn bundled_pair_with_default_config() {
     // From a copy of the repository's data/ folder, with no arguments at all.
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("data")).unwrap();
-    for f in ["citecheck.yaml", "timeline-ja.txt", "timeline-en.txt"] {
-        std::fs::copy(repo_root().join("data").join(f), dir.path().join("data").join(f)).unwrap();
-    }
+    copy_bundled(dir.path());
     let o = citecheck(dir.path(), &["check", "--offline"]);
     let (out, err) = text(&o);
     assert_eq!(

@@ -57,9 +57,14 @@ fn fix_writes_notes_and_hygiene_fixes_only_and_is_idempotent() {
     let archive = Fake::start(|r| {
         if r.path == "/cdx/search/cdx" {
             let url = r.param("url").unwrap_or_default();
-            return Response::json(&format!(
-                r#"[["timestamp","original","statuscode","mimetype"],["20130615000000","{url}","200","text/html"],["20140615000000","{url}","200","text/html"],["20150615000000","{url}","200","text/html"]]"#
-            ));
+            return Response::cdx(
+                url,
+                &[
+                    ("20130615000000", "200"),
+                    ("20140615000000", "200"),
+                    ("20150615000000", "200"),
+                ],
+            );
         }
         if r.path.to_ascii_lowercase().ends_with(".pdf") {
             return Response::new(200, "application/pdf", b"%PDF-1.4\n".to_vec());
@@ -174,9 +179,7 @@ fn dry_run_prints_a_diff_and_in_place_keeps_a_backup() {
     let archive = Fake::start(|r| {
         if r.path == "/cdx/search/cdx" {
             let url = r.param("url").unwrap_or_default();
-            return Response::json(&format!(
-                r#"[["timestamp","original","statuscode","mimetype"],["20140203000000","{url}","200","text/html"]]"#
-            ));
+            return Response::cdx(url, &[("20140203000000", "200")]);
         }
         Response::new(200, "text/html", "<html><body>ok</body></html>")
     });

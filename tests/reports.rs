@@ -17,13 +17,6 @@ use citecheck::validate::{Finding, Kind, Location, Severity};
 use citecheck::{CheckOptions, check};
 use support::*;
 
-fn copy_bundled(dir: &Path) {
-    std::fs::create_dir_all(dir.join("data")).unwrap();
-    for f in ["citecheck.yaml", "timeline-ja.txt", "timeline-en.txt"] {
-        std::fs::copy(repo_root().join("data").join(f), dir.join("data").join(f)).unwrap();
-    }
-}
-
 fn bin(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_citecheck"));
     c.args(args)
@@ -143,9 +136,7 @@ fn every_format_from_a_run_with_link_results_and_hostile_text() {
     let archive = fake::Fake::start(|r| {
         if r.path == "/cdx/search/cdx" {
             let url = r.param("url").unwrap_or_default();
-            return fake::Response::json(&format!(
-                r#"[["timestamp","original","statuscode","mimetype"],["20140502000000","{url}","200","text/html"]]"#
-            ));
+            return fake::Response::cdx(url, &[("20140502000000", "200")]);
         }
         fake::Response::html("Cited Page Title")
     });

@@ -60,6 +60,17 @@ impl Response {
             body: Vec::new(),
         }
     }
+    /// A Wayback CDX answer (`output=json`, `fl=timestamp,original,statuscode,mimetype`):
+    /// the header row, then one row of strings per `(timestamp, status)` capture of `url`.
+    pub fn cdx(url: &str, captures: &[(&str, &str)]) -> Response {
+        let mut body = String::from(r#"[["timestamp","original","statuscode","mimetype"]"#);
+        for (ts, status) in captures {
+            body.push_str(&format!(r#",["{ts}","{url}","{status}","text/html"]"#));
+        }
+        body.push(']');
+        Response::json(&body)
+    }
+
     pub fn header(mut self, k: &str, v: &str) -> Response {
         self.headers.push((k.into(), v.into()));
         self

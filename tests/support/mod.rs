@@ -149,3 +149,11 @@ pub fn above_info(findings: &[Finding]) -> Vec<&Finding> {
 pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Copies the bundled pair and its config into `dir/data/`, as a repository would hold them.
+pub fn copy_bundled(dir: &Path) {
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    for f in ["citecheck.yaml", "timeline-ja.txt", "timeline-en.txt"] {
+        std::fs::copy(repo_root().join("data").join(f), dir.join("data").join(f)).unwrap();
+    }
+}
