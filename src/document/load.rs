@@ -29,14 +29,18 @@ pub fn read(path: &Path) -> Result<Decoded> {
     }
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, format!("cannot read: {}", io_reason(&e))))?;
     // The common case, UTF-8 without BOM, keeps the buffer instead of copying it.
-    if !bytes.is_empty() && !bytes.starts_with(&[0xEF, 0xBB, 0xBF]) && std::str::from_utf8(&bytes).is_ok() {
-        let is_iso2022 = bytes.iter().all(|&b| b < 0x80) && find(&bytes, b"\x1b$").is_some();
-        if !is_iso2022 {
-            let text = String::from_utf8(bytes).map_err(|_| Error::input(path, "not valid UTF-8 text"))?;
-            return finish(path, text, "UTF-8");
-        }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) || looks_iso2022jp(&bytes) {
+        return decode(path, &bytes);
     }
-    decode(path, &bytes)
+    match String::from_utf8(bytes) {
+        Ok(text) => finish(path, text, "UTF-8"),
+        Err(e) => decode(path, e.as_bytes()),
+    }
+}
+
+/// ISO-2022-JP is 7-bit, so it is also valid UTF-8: it is told by its escape sequences.
+fn looks_iso2022jp(bytes: &[u8]) -> bool {
+    bytes.iter().all(|&b| b < 0x80) && (find(bytes, b"\x1b$B").is_some() || find(bytes, b"\x1b$@").is_some())
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -94,9 +98,7 @@ fn detect(path: &Path, bytes: &[u8]) -> Result<(String, &'static str)> {
         [0xFE, 0xFF, ..] => return bom(UTF_16BE, 2, "UTF-16BE"),
         _ => {}
     }
-    // ISO-2022-JP is 7-bit, so it is also valid UTF-8: look for its escape sequences first.
-    if bytes.iter().all(|&b| b < 0x80)
-        && (find(bytes, b"\x1b$B").is_some() || find(bytes, b"\x1b$@").is_some())
+    if looks_iso2022jp(bytes)
         && let Some(t) = strict(ISO_2022_JP, bytes)
     {
         return Ok((t, "ISO-2022-JP"));
