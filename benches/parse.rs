@@ -90,6 +90,11 @@ fn month(m: usize) -> &'static str {
 fn main() {
     let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100_000);
     let dir = tempfile::tempdir().expect("tempdir");
+    if let Ok(keep) = std::env::var("KEEP") {
+        let (ja, en) = generate(n);
+        std::fs::write(format!("{keep}/ja.txt"), ja).unwrap();
+        std::fs::write(format!("{keep}/en.txt"), en).unwrap();
+    }
     let (ja, en) = generate(n);
     std::fs::write(dir.path().join("ja.txt"), &ja).expect("write");
     std::fs::write(dir.path().join("en.txt"), &en).expect("write");
@@ -121,6 +126,8 @@ fn main() {
     let t0 = Instant::now();
     let docs = citecheck::load_documents(&specs, &loaded).expect("load");
     let t1 = Instant::now();
+    let after_load = LIVE.load(Ordering::Relaxed) - base;
+    let peak_load = PEAK.load(Ordering::Relaxed) - base;
     let findings = citecheck::validate::run(&docs, &loaded.config);
     let t2 = Instant::now();
     let peak = PEAK.load(Ordering::Relaxed) - base;
@@ -138,6 +145,11 @@ fn main() {
         "load + parse: {:.3} s, check: {:.3} s, total: {total:.3} s",
         (t1 - t0).as_secs_f64(),
         (t2 - t1).as_secs_f64()
+    );
+    println!(
+        "heap: documents retained {:.1} MB, peak while loading {:.1} MB",
+        after_load as f64 / 1e6,
+        peak_load as f64 / 1e6
     );
     println!("throughput (one thread): {:.1} MB/s (target >= 100)", mb / total);
     println!(

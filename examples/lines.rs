@@ -20,7 +20,7 @@ fn main() {
         }
     };
     let read = citecheck::document::read_lines(format, &decoded.text);
-    for (i, l) in read.lines.iter().enumerate() {
+    for (i, l) in read.iter().enumerate() {
         let mark = if read.reference_start == Some(i) { ">" } else { " " };
         println!("{mark}{:5} {}", l.number, l.text);
     }

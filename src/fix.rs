@@ -102,15 +102,15 @@ pub fn fix_document(doc: &Document, path: &Path, links: &[LinkResult], snapshots
                 };
                 let from = cursor.get(&u.line).copied().unwrap_or(0);
                 let needle = if doc.format == Format::Html {
-                    format!(">{}", u.raw)
+                    format!(">{}", u.raw())
                 } else {
-                    u.raw.clone()
+                    u.raw().into_owned()
                 };
                 let Some(found) = line.get(from..).and_then(|l| l.find(&needle)) else {
                     continue;
                 };
                 let pos = from + found + if doc.format == Format::Html { 1 } else { 0 };
-                cursor.insert(u.line, pos + u.raw.len());
+                cursor.insert(u.line, pos + u.raw_len());
                 let list = edits.entry(u.line).or_default();
                 let url_end = pos + u.url.len();
                 if doc.format != Format::Html {
@@ -119,7 +119,7 @@ pub fn fix_document(doc: &Document, path: &Path, links: &[LinkResult], snapshots
                             Hygiene::TrailingPunctuation {
                                 stripped,
                                 reportable: true,
-                            } if u.raw[u.url.len()..].starts_with(stripped.as_str()) => {
+                            } if u.raw_rest().starts_with(&**stripped) => {
                                 list.push((url_end, 0, Edit::Delete(stripped.len())));
                                 hygiene += 1;
                             }
@@ -139,8 +139,8 @@ pub fn fix_document(doc: &Document, path: &Path, links: &[LinkResult], snapshots
                     && doubtful
                     && let Some(snap) = snap_by_url.get(key.as_str())
                 {
-                    let at = if doc.format == Format::Html && line[pos + u.raw.len()..].starts_with("</a>") {
-                        pos + u.raw.len() + 4
+                    let at = if doc.format == Format::Html && line[pos + u.raw_len()..].starts_with("</a>") {
+                        pos + u.raw_len() + 4
                     } else {
                         url_end
                     };

@@ -97,7 +97,7 @@ pub fn ser_text<S: serde::Serializer>(t: &str, s: S) -> Result<S::Ok, S::Error> 
 }
 
 /// Serde helper for optional texts.
-pub fn ser_opt_text<S: serde::Serializer>(t: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+pub fn ser_opt_text<S: serde::Serializer>(t: &Option<Box<str>>, s: S) -> Result<S::Ok, S::Error> {
     match t {
         Some(t) => s.serialize_some(&text(t)),
         None => s.serialize_none(),

@@ -40,7 +40,7 @@ fn structure_of_the_bundled_pair() {
         let numbers: Vec<u32> = d.references.iter().map(|r| r.number).collect();
         assert_eq!(numbers, (1..=29).collect::<Vec<_>>());
         // Entry 17 holds three footnotes; one entry (June 2010) holds none.
-        assert!(d.entries.iter().any(|e| e.footnotes == vec![17, 18, 19]));
+        assert!(d.entries.iter().any(|e| *e.footnotes == [17, 18, 19]));
         assert_eq!(d.entries.iter().filter(|e| e.footnotes.is_empty()).count(), 1);
     }
     let ja = &outcome.run.documents[0];

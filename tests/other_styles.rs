@@ -61,7 +61,7 @@ fn other_conventions_parse_and_check_alike() {
         en.entries[0].date.map(|d| d.to_string()).as_deref(),
         Some("2014-02-03 to 2014-02-04")
     );
-    let fns: Vec<Vec<u32>> = ja.entries.iter().map(|e| e.footnotes.clone()).collect();
+    let fns: Vec<Vec<u32>> = ja.entries.iter().map(|e| e.footnotes.to_vec()).collect();
     assert_eq!(fns, vec![vec![1], vec![2], vec![3]]);
     assert_eq!(ja.references[0].sources[0].urls[0].line, line_of(JA, "jiji.com"));
 

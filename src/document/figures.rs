@@ -45,7 +45,7 @@ pub struct Figure {
     pub value: f64,
     pub unit: Unit,
     /// The number as written.
-    pub text: String,
+    pub text: Box<str>,
 }
 
 /// Extracts the figures of a text in either language.
@@ -99,7 +99,7 @@ fn japanese(t: &str) -> Vec<Figure> {
         out.push(Figure {
             value,
             unit,
-            text: m.as_str().to_string(),
+            text: m.as_str().into(),
         });
     }
     out
@@ -455,7 +455,7 @@ fn english(t: &str) -> Vec<Figure> {
             out.push(Figure {
                 value: *value,
                 unit,
-                text: text.clone(),
+                text: text.as_str().into(),
             });
         }
     }

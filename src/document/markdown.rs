@@ -11,7 +11,7 @@ use regex::{Captures, Regex};
 
 use std::borrow::Cow;
 
-use super::{Line, Lines, text};
+use super::{Line, LineRef, Lines, text};
 
 static DEFINITION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s{0,3}\[\^(?P<label>[^\]\s]+)\]:\s?(?P<rest>.*)$").expect("valid regex"));
@@ -25,7 +25,7 @@ static COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<!--.*?-->").exp
 pub fn lines(source: &str) -> Lines<'_> {
     let mut out = Lines::default();
     let mut fence: Option<&str> = None;
-    for Line { number, text } in text::lines(source) {
+    for LineRef { number, text } in text::lines(source) {
         let trimmed = text.trim_start();
         if let Some(f) = fence {
             if trimmed.starts_with(f) {
@@ -45,15 +45,15 @@ pub fn lines(source: &str) -> Lines<'_> {
             });
             continue;
         }
-        let converted = match DEFINITION.captures(&text) {
+        let converted = match DEFINITION.captures(text) {
             Some(c) => {
                 if out.reference_start.is_none() {
                     out.reference_start = Some(out.lines.len());
                 }
                 Cow::Owned(format!("[{}] {}", &c["label"], inline(&c["rest"])))
             }
-            None if needs_rewrite(&text) => Cow::Owned(inline(&text)),
-            None => text,
+            None if needs_rewrite(text) => Cow::Owned(inline(text)),
+            None => Cow::Borrowed(text),
         };
         out.lines.push(Line {
             number,

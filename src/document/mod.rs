@@ -86,13 +86,65 @@ pub struct Line<'a> {
     pub text: Cow<'a, str>,
 }
 
+/// A line as the structure parser reads it, borrowed from [`Lines`].
+#[derive(Debug, Clone, Copy)]
+pub struct LineRef<'b> {
+    /// 1-based line number in the source file.
+    pub number: usize,
+    pub text: &'b str,
+}
+
 /// What a format reader hands to the structure parser.
 #[derive(Debug, Clone, Default)]
 pub struct Lines<'a> {
+    /// The lines a reader rewrote (Markdown, HTML).
     pub lines: Vec<Line<'a>>,
     /// Index of the first reference-list line when the format marks the list
     /// itself (Markdown `[^N]:` definitions, HTML `<li id="fnN">`).
     pub reference_start: Option<usize>,
+    /// Plain text, split on the fly instead of stored line by line (a large
+    /// document would otherwise hold 32 bytes per line besides its text).
+    plain: Option<&'a str>,
+}
+
+impl<'a> Lines<'a> {
+    /// The lines of plain text, read as they are.
+    pub fn plain(text: &'a str) -> Self {
+        Lines {
+            lines: Vec::new(),
+            reference_start: None,
+            plain: Some(text),
+        }
+    }
+
+    /// The lines in order.
+    pub fn iter(&self) -> LineIter<'_> {
+        match self.plain {
+            Some(text) => LineIter::Plain(text::lines(text)),
+            None => LineIter::Stored(self.lines.iter()),
+        }
+    }
+}
+
+/// Iterator over [`Lines`]; cheap to clone (the parser looks ahead with a clone).
+#[derive(Debug, Clone)]
+pub enum LineIter<'b> {
+    Plain(text::TextLines<'b>),
+    Stored(std::slice::Iter<'b, Line<'b>>),
+}
+
+impl<'b> Iterator for LineIter<'b> {
+    type Item = LineRef<'b>;
+
+    fn next(&mut self) -> Option<LineRef<'b>> {
+        match self {
+            LineIter::Plain(it) => it.next(),
+            LineIter::Stored(it) => it.next().map(|l| LineRef {
+                number: l.number,
+                text: &l.text,
+            }),
+        }
+    }
 }
 
 /// A parsed document.
@@ -126,19 +178,19 @@ pub struct Entry {
     pub end_line: usize,
     pub date: Option<DateSpan>,
     /// The date as written, if any.
-    pub date_text: Option<String>,
+    pub date_text: Option<Box<str>>,
     /// Footnote numbers cited by this entry, in order of appearance.
-    pub footnotes: Vec<u32>,
-    pub figures: Vec<Figure>,
+    pub footnotes: Box<[u32]>,
+    pub figures: Box<[Figure]>,
     #[serde(serialize_with = "crate::redact::ser_text")]
-    pub text: String,
+    pub text: Box<str>,
 }
 
 /// A footnote marker in the body.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 pub struct Marker {
     pub number: u32,
-    pub line: usize,
+    pub line: u32,
 }
 
 /// A numbered item of the reference list.
@@ -147,7 +199,7 @@ pub struct Reference {
     pub number: u32,
     pub line: usize,
     pub end_line: usize,
-    pub sources: Vec<Source>,
+    pub sources: Box<[Source]>,
 }
 
 impl Reference {
@@ -161,17 +213,17 @@ impl Reference {
 pub struct Source {
     pub line: usize,
     #[serde(serialize_with = "crate::redact::ser_opt_text")]
-    pub publisher: Option<String>,
+    pub publisher: Option<Box<str>>,
     #[serde(serialize_with = "crate::redact::ser_opt_text")]
-    pub title: Option<String>,
+    pub title: Option<Box<str>>,
     pub date: Option<DateSpan>,
-    pub urls: Vec<CitedUrl>,
+    pub urls: Box<[CitedUrl]>,
     /// The citation style the source is written in (a Japanese document may
     /// cite an English source in English style, and the reverse).
     pub style: Lang,
     /// Text after the last URL (page numbers and the like).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub locator: Option<String>,
+    pub locator: Option<Box<str>>,
 }
 
 /// Something in the input that could not be read as intended.
@@ -220,10 +272,7 @@ pub fn load_document(spec: &DocumentSpec, cfg: &ParseConfig) -> Result<Document>
 /// Turns text into numbered logical lines with the reader of its format.
 pub fn read_lines(format: Format, text: &str) -> Lines<'_> {
     match format {
-        Format::Text => Lines {
-            lines: text::lines(text),
-            reference_start: None,
-        },
+        Format::Text => Lines::plain(text),
         Format::Markdown => markdown::lines(text),
         Format::Html => html::lines(text),
     }

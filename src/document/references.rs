@@ -70,7 +70,7 @@ pub fn sources(pieces: &[Piece<'_>]) -> Vec<Source> {
             }
             push_text(&mut items, p.line, &p.text[pos..loc.start]);
             if let Some((archived, len)) = archive_note(&p.text[loc.end..]) {
-                loc.url.archived = Some(archived);
+                loc.url.archived = Some(archived.into_boxed_str());
                 items.push(Item::Url(loc.url));
                 pos = loc.end + len;
                 continue;
@@ -147,7 +147,8 @@ pub fn sources(pieces: &[Piece<'_>]) -> Vec<Source> {
     }
 
     // 3. Read each segment's publisher, title and date.
-    segs.into_iter()
+    let mut out = segs
+        .into_iter()
         .filter(|s| !s.text.is_empty() || !s.urls.is_empty())
         .map(|s| {
             let (publisher, title, date) = describe(&s.text);
@@ -156,10 +157,10 @@ pub fn sources(pieces: &[Piece<'_>]) -> Vec<Source> {
             } else {
                 Lang::En
             };
-            let mut urls = s.urls;
+            let mut urls = s.urls.into_boxed_slice();
             if style == Lang::Ja {
                 // In Japanese citation style no punctuation belongs after a URL.
-                for u in &mut urls {
+                for u in urls.iter_mut() {
                     for h in &mut u.hygiene {
                         if let Hygiene::TrailingPunctuation { reportable, .. } = h {
                             *reportable = true;
@@ -169,15 +170,18 @@ pub fn sources(pieces: &[Piece<'_>]) -> Vec<Source> {
             }
             Source {
                 line: s.line,
-                publisher,
-                title,
+                publisher: publisher.map(String::into_boxed_str),
+                title: title.map(String::into_boxed_str),
                 date,
                 urls,
                 style,
-                locator: s.locator,
+                locator: s.locator.map(String::into_boxed_str),
             }
         })
-        .collect()
+        .collect::<Vec<_>>();
+    // Most references cite one source with one URL: no spare capacity kept.
+    out.shrink_to_fit();
+    out
 }
 
 fn push_text<'a>(items: &mut Vec<Item<'a>>, line: usize, text: &'a str) {

@@ -17,7 +17,7 @@ use regex::Regex;
 use super::normalize::{fold_width, trim};
 use super::references::{self, Piece};
 use super::{
-    Anomaly, AnomalyKind, DateSpan, Document, Entry, Format, Lang, Line, Lines, Marker, Reference, dates, figures,
+    Anomaly, AnomalyKind, DateSpan, Document, Entry, Format, Lang, LineRef, Lines, Marker, Reference, dates, figures,
     markers,
 };
 use crate::config::ParseConfig;
@@ -31,36 +31,38 @@ pub fn parse(
     read: &Lines<'_>,
     cfg: &ParseConfig,
 ) -> Document {
-    let lines = read.lines.as_slice();
     // The reference list starts after its heading, or where the format marks it
     // (Markdown footnote definitions, HTML footnote lists without a heading).
-    let (heading, refs_from) = match (find_heading(lines, cfg), read.reference_start) {
+    let scan = find_heading(read, cfg);
+    let (heading, refs_from) = match (scan.heading, read.reference_start) {
         (Some(h), None) => (Some(h), h + 1),
         (Some(h), Some(r)) if h < r => (Some(h), h + 1),
         (_, Some(r)) => (Some(r), r),
-        (None, None) => (None, lines.len()),
+        (None, None) => (None, scan.count),
     };
-    let body_end = heading.unwrap_or(lines.len());
+    let body_end = heading.unwrap_or(scan.count);
     let mut doc = Document {
         path: path.to_string(),
         lang,
         format,
         encoding,
-        lines: lines.last().map_or(0, |l| l.number),
+        lines: scan.last_number,
         published: None,
-        reference_heading: heading.map(|h| lines[h].number),
+        reference_heading: heading.and_then(|h| read.iter().nth(h)).map(|l| l.number),
         entries: Vec::new(),
         references: Vec::new(),
         markers: Vec::new(),
         anomalies: Vec::new(),
     };
-    parse_body(&lines[..body_end], &mut doc);
-    if heading.is_some() {
-        parse_references(&lines[refs_from..], &mut doc);
-    }
+    parse_body(read.iter().take(body_end), &mut doc);
+    // No spare capacity held while the reference list is read.
     doc.entries.shrink_to_fit();
-    doc.references.shrink_to_fit();
     doc.markers.shrink_to_fit();
+    if heading.is_some() {
+        parse_references(read.iter().skip(refs_from), &mut doc);
+    }
+    doc.references.shrink_to_fit();
+    doc.anomalies.shrink_to_fit();
     doc
 }
 
@@ -146,28 +148,45 @@ fn ref_number(line: &str) -> Option<(Result<u32, String>, usize)> {
     Some((parsed, consumed))
 }
 
-fn find_heading(lines: &[Line<'_>], cfg: &ParseConfig) -> Option<usize> {
+/// What one pass over the lines finds: the reference heading, the number of
+/// lines and the last line's number.
+struct HeadingScan {
+    heading: Option<usize>,
+    count: usize,
+    last_number: usize,
+}
+
+fn find_heading(read: &Lines<'_>, cfg: &ParseConfig) -> HeadingScan {
     let wanted: Vec<String> = cfg.reference_headings.iter().map(|h| heading_text(h)).collect();
     // A heading line is short: skip the others without normalising them.
     let longest = wanted.iter().map(|w| w.len()).max().unwrap_or(0) + 40;
-    let candidates: Vec<usize> = lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.text.len() <= longest && wanted.contains(&heading_text(&l.text)))
-        .map(|(i, _)| i)
-        .collect();
-    // Prefer a heading followed by a numbered item; else the last one.
-    candidates
-        .iter()
-        .copied()
-        .find(|&i| {
-            lines[i + 1..]
-                .iter()
-                .filter(|l| !trim(&l.text).is_empty())
-                .take(3)
-                .any(|l| matches!(ref_number(&l.text), Some((Ok(_), _))))
-        })
-        .or_else(|| candidates.last().copied())
+    let (mut first_followed, mut last) = (None, None);
+    let mut scan = HeadingScan {
+        heading: None,
+        count: 0,
+        last_number: 0,
+    };
+    let mut it = read.iter();
+    while let Some(l) = it.next() {
+        let i = scan.count;
+        scan.count += 1;
+        scan.last_number = l.number;
+        if first_followed.is_some() || l.text.len() > longest || !wanted.contains(&heading_text(l.text)) {
+            continue;
+        }
+        last = Some(i);
+        // Prefer a heading followed by a numbered item; else the last one.
+        if it
+            .clone()
+            .filter(|l| !trim(l.text).is_empty())
+            .take(3)
+            .any(|l| matches!(ref_number(l.text), Some((Ok(_), _))))
+        {
+            first_followed = Some(i);
+        }
+    }
+    scan.heading = first_followed.or(last);
+    scan
 }
 
 static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
@@ -175,9 +194,9 @@ static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-fn parse_body(lines: &[Line<'_>], doc: &mut Document) {
+fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) {
     let mut first_published: Option<DateSpan> = None;
-    let mut current: Option<Entry> = None;
+    let mut current: Option<OpenEntry> = None;
     for line in lines {
         let (rest, bullet) = strip_bullet(&line.text);
         let lead = dates::leading(rest);
@@ -200,7 +219,7 @@ fn parse_body(lines: &[Line<'_>], doc: &mut Document) {
         for n in &found.numbers {
             doc.markers.push(Marker {
                 number: *n,
-                line: line.number,
+                line: line.number as u32,
             });
         }
         for bad in found.invalid {
@@ -218,7 +237,7 @@ fn parse_body(lines: &[Line<'_>], doc: &mut Document) {
             let (date, date_text, text) = match lead {
                 Some(f) => (
                     Some(f.span),
-                    Some(folded[f.start..f.end].trim().to_string()),
+                    Some(Box::<str>::from(folded[f.start..f.end].trim())),
                     &folded[f.end..],
                 ),
                 None => (None, None, &folded[..]),
@@ -229,16 +248,15 @@ fn parse_body(lines: &[Line<'_>], doc: &mut Document) {
                 doc.anomalies.push(Anomaly {
                     line: line.number,
                     kind: AnomalyKind::InvalidDate,
-                    text: t.clone(),
+                    text: t.to_string(),
                 });
             }
-            current = Some(Entry {
+            current = Some(OpenEntry {
                 line: line.number,
                 end_line: line.number,
                 date,
                 date_text,
                 footnotes: found.numbers,
-                figures: Vec::new(),
                 text: trim(text).to_string(),
             });
         } else if let Some(e) = current.as_mut()
@@ -262,18 +280,33 @@ fn parse_body(lines: &[Line<'_>], doc: &mut Document) {
 /// their figures read from this much of their start only.
 const FIGURE_TEXT_LIMIT: usize = 64 * 1024;
 
-fn finish(mut e: Entry) -> Entry {
+/// An entry being read (continuation lines may still extend it).
+struct OpenEntry {
+    line: usize,
+    end_line: usize,
+    date: Option<DateSpan>,
+    date_text: Option<Box<str>>,
+    footnotes: Vec<u32>,
+    text: String,
+}
+
+fn finish(e: OpenEntry) -> Entry {
     let mut cut = e.text.len().min(FIGURE_TEXT_LIMIT);
     while !e.text.is_char_boundary(cut) {
         cut -= 1;
     }
-    e.figures = figures::extract(&e.text[..cut]);
-    e.figures.shrink_to_fit();
-    e.footnotes.shrink_to_fit();
-    e
+    Entry {
+        line: e.line,
+        end_line: e.end_line,
+        date: e.date,
+        date_text: e.date_text,
+        footnotes: e.footnotes.into_boxed_slice(),
+        figures: figures::extract(&e.text[..cut]).into_boxed_slice(),
+        text: e.text.into_boxed_str(),
+    }
 }
 
-fn parse_references(lines: &[Line<'_>], doc: &mut Document) {
+fn parse_references<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) {
     struct Open<'a> {
         number: u32,
         line: usize,
@@ -338,7 +371,7 @@ fn close(number: u32, line: usize, pieces: Vec<Piece<'_>>) -> Reference {
         number,
         line,
         end_line,
-        sources: references::sources(&pieces),
+        sources: references::sources(&pieces).into_boxed_slice(),
     }
 }
 

@@ -1,30 +1,45 @@
 //! The plain-text reader: one logical line per physical line, whatever the
 //! line endings (`\n`, `\r\n` or a lone `\r`).
 
-use std::borrow::Cow;
+use super::LineRef;
 
-use super::Line;
+/// Splits text into numbered lines, lazily.
+pub fn lines(text: &str) -> TextLines<'_> {
+    TextLines { rest: text, number: 1 }
+}
 
-/// Splits text into numbered lines.
-pub fn lines(text: &str) -> Vec<Line<'_>> {
-    let mut out = Vec::with_capacity(text.len() / 40 + 1);
-    let mut number = 1;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
-        out.push(Line {
-            number,
-            text: Cow::Borrowed(&rest[..end]),
-        });
-        number += 1;
-        rest = &rest[end..];
-        if rest.starts_with("\r\n") {
-            rest = &rest[2..];
-        } else if !rest.is_empty() {
-            rest = &rest[1..];
+/// The lines of a text (see [`lines`]).
+#[derive(Debug, Clone)]
+pub struct TextLines<'a> {
+    rest: &'a str,
+    number: usize,
+}
+
+impl<'a> Iterator for TextLines<'a> {
+    type Item = LineRef<'a>;
+
+    fn next(&mut self) -> Option<LineRef<'a>> {
+        if self.rest.is_empty() {
+            return None;
         }
+        let bytes = self.rest.as_bytes();
+        let end = bytes
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+            .unwrap_or(bytes.len());
+        let line = LineRef {
+            number: self.number,
+            text: &self.rest[..end],
+        };
+        self.number += 1;
+        let skip = match &bytes[end..] {
+            [b'\r', b'\n', ..] => 2,
+            [] => 0,
+            _ => 1,
+        };
+        self.rest = &self.rest[end + skip..];
+        Some(line)
     }
-    out
 }
 
 #[cfg(test)]
@@ -33,8 +48,7 @@ mod tests {
 
     #[test]
     fn mixed_line_endings_keep_numbers() {
-        let l = lines("a\r\nb\rc\nd");
-        let got: Vec<(usize, &str)> = l.iter().map(|l| (l.number, l.text.as_ref())).collect();
+        let got: Vec<(usize, &str)> = lines("a\r\nb\rc\nd").map(|l| (l.number, l.text)).collect();
         assert_eq!(got, vec![(1, "a"), (2, "b"), (3, "c"), (4, "d")]);
     }
 }

@@ -4,35 +4,42 @@
 //! punctuation is stripped, a URL run into the next word is cut at its file
 //! extension, and each repair is recorded as [`Hygiene`] for the report.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
+use serde::ser::SerializeStruct;
 
 /// A URL found in a reference.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CitedUrl {
-    /// The text as written, up to the first character that cannot be in a URL.
-    #[serde(serialize_with = "crate::redact::ser_url")]
-    pub raw: String,
     /// The URL it means, after hygiene repairs.
-    #[serde(serialize_with = "crate::redact::ser_url")]
     pub url: String,
+    /// What was written right after `url` and is not part of it (glued
+    /// punctuation, run-in text): usually nothing. See [`CitedUrl::raw`].
+    raw_rest: Box<str>,
     pub line: usize,
     pub hygiene: Vec<Hygiene>,
     /// The comparison key when it differs from `url` (see [`CitedUrl::key`]).
-    #[serde(skip)]
-    pub norm: Option<String>,
-    /// The host, lower case, without `www.`.
-    #[serde(skip)]
-    pub host: Option<String>,
+    pub norm: Option<Box<str>>,
+    /// Where the host (lower case, without `www.`) stands in [`CitedUrl::key`].
+    host_span: Option<(u32, u32)>,
     /// The archived copy named by an archive note right after the URL
     /// (`（2014年2月6日アーカイブ：URL ）`, `(archived at URL on …)`).
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ser_opt_url")]
-    pub archived: Option<String>,
+    pub archived: Option<Box<str>>,
 }
 
-fn ser_opt_url<S: serde::Serializer>(u: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
-    match u {
-        Some(u) => s.serialize_some(&crate::redact::url(u)),
-        None => s.serialize_none(),
+impl Serialize for CitedUrl {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("CitedUrl", 5)?;
+        st.serialize_field("raw", &crate::redact::url(&self.raw()))?;
+        st.serialize_field("url", &crate::redact::url(&self.url))?;
+        st.serialize_field("line", &self.line)?;
+        st.serialize_field("hygiene", &self.hygiene)?;
+        match &self.archived {
+            Some(a) => st.serialize_field("archived", &crate::redact::url(a))?,
+            None => st.skip_field("archived")?,
+        }
+        st.end()
     }
 }
 
@@ -42,6 +49,31 @@ impl CitedUrl {
     pub fn key(&self) -> &str {
         self.norm.as_deref().unwrap_or(&self.url)
     }
+
+    /// The text as written, up to the first character that cannot be in a URL.
+    pub fn raw(&self) -> Cow<'_, str> {
+        if self.raw_rest.is_empty() {
+            Cow::Borrowed(&self.url)
+        } else {
+            Cow::Owned(format!("{}{}", self.url, self.raw_rest))
+        }
+    }
+
+    /// The length in bytes of [`CitedUrl::raw`].
+    pub fn raw_len(&self) -> usize {
+        self.url.len() + self.raw_rest.len()
+    }
+
+    /// The host, lower case, without `www.`.
+    pub fn host(&self) -> Option<&str> {
+        let (start, end) = self.host_span?;
+        self.key().get(start as usize..end as usize)
+    }
+
+    /// What was written after the URL and is not part of it.
+    pub fn raw_rest(&self) -> &str {
+        &self.raw_rest
+    }
 }
 
 /// A defect of a written URL.
@@ -50,9 +82,9 @@ impl CitedUrl {
 pub enum Hygiene {
     /// Punctuation glued to the end of the URL. `reportable` is false for an
     /// English citation's own closing full stop or separating comma.
-    TrailingPunctuation { stripped: String, reportable: bool },
+    TrailingPunctuation { stripped: Box<str>, reportable: bool },
     /// The URL runs into the next word (`….htmThe`).
-    RunIntoText { rest: String },
+    RunIntoText { rest: Box<str> },
     /// Not a usable URL.
     Invalid { reason: String },
 }
@@ -142,7 +174,7 @@ pub fn find_in_line(line: &str, line_no: usize, english_style: bool) -> Vec<Loca
         let tail = &line[pos..];
         let len = tail.find(ends_url).unwrap_or(tail.len());
         let raw = &tail[..len];
-        let (url, url_len, mut hygiene, norm, host) = clean(raw, &line[pos + len..], english_style);
+        let (url, url_len, mut hygiene, norm, host_span) = clean(raw, &line[pos + len..], english_style);
         // Japanese punctuation ends a URL but is still glued to it (`…html。`).
         if let Some(c) = line[pos + len..].chars().next().filter(|c| is_trailing_punct(*c))
             && !hygiene
@@ -152,19 +184,20 @@ pub fn find_in_line(line: &str, line_no: usize, english_style: bool) -> Vec<Loca
             hygiene.insert(
                 0,
                 Hygiene::TrailingPunctuation {
-                    stripped: c.to_string(),
+                    stripped: c.to_string().into(),
                     reportable: true,
                 },
             );
         }
+        hygiene.shrink_to_fit();
         out.push(Located {
             url: CitedUrl {
-                raw: raw.to_string(),
+                raw_rest: raw[url.len()..].into(),
                 url,
                 line: line_no,
                 hygiene,
                 norm,
-                host,
+                host_span,
                 archived: None,
             },
             start: pos,
@@ -191,7 +224,7 @@ fn next_scheme(lower: &str, from: usize) -> Option<usize> {
 
 /// What [`clean`] makes of a raw URL: the URL, the length of `raw` it covers,
 /// its defects, its comparison key (when it differs) and its host.
-type Cleaned = (String, usize, Vec<Hygiene>, Option<String>, Option<String>);
+type Cleaned = (String, usize, Vec<Hygiene>, Option<Box<str>>, Option<(u32, u32)>);
 
 /// Repairs a raw URL.
 fn clean(raw: &str, after: &str, english_style: bool) -> Cleaned {
@@ -200,7 +233,7 @@ fn clean(raw: &str, after: &str, english_style: bool) -> Cleaned {
     // A URL run into the next word: cut it after the file extension.
     if let Some(cut) = run_in_cut(raw) {
         hygiene.push(Hygiene::RunIntoText {
-            rest: raw[cut..].to_string(),
+            rest: raw[cut..].into(),
         });
         end = cut;
     }
@@ -226,7 +259,7 @@ fn clean(raw: &str, after: &str, english_style: bool) -> Cleaned {
             && matches!(stripped, "." | ",")
             && !hygiene.iter().any(|h| matches!(h, Hygiene::RunIntoText { .. }));
         hygiene.push(Hygiene::TrailingPunctuation {
-            stripped: stripped.to_string(),
+            stripped: stripped.into(),
             reportable: !citation_punct,
         });
     }
@@ -236,11 +269,21 @@ fn clean(raw: &str, after: &str, english_style: bool) -> Cleaned {
             if let Err(reason) = check_host(&parsed) {
                 hygiene.push(Hygiene::Invalid { reason });
             }
-            let host = parsed
-                .host_str()
-                .map(|h| h.trim_start_matches("www.").to_ascii_lowercase());
             parsed.set_fragment(None);
-            let norm = (parsed.as_str() != url).then(|| parsed.to_string());
+            // The host as it stands in the key (the parser lower-cases it).
+            let host = match (parsed.host_str(), u32::try_from(parsed.as_str().len())) {
+                (Some(_), Ok(_)) => {
+                    let key = parsed.as_str();
+                    let mut start = parsed[..url::Position::BeforeHost].len();
+                    let end = parsed[..url::Position::AfterHost].len();
+                    while key[start..end].starts_with("www.") {
+                        start += 4;
+                    }
+                    Some((start as u32, end as u32))
+                }
+                _ => None,
+            };
+            let norm = (parsed.as_str() != url).then(|| parsed.as_str().into());
             (norm, host)
         }
         Err(e) => {
@@ -379,6 +422,17 @@ mod tests {
         assert_eq!(one("http://a.jp/x.htmlThe", true).url, "http://a.jp/x.html");
         assert!(one("http://a.jp/x.html?from=ylist", true).hygiene.is_empty());
         assert!(one("http://a.jp/index.php3", true).hygiene.is_empty());
+    }
+
+    #[test]
+    fn host_is_read_from_the_key() {
+        let u = one("http://WWW.Soumu.go.jp/a.pdf#p3", true);
+        assert_eq!(u.key(), "http://www.soumu.go.jp/a.pdf");
+        assert_eq!(u.host(), Some("soumu.go.jp"));
+        let u = one("https://www.x.jp:8443@www.example.com:8080/p", true);
+        assert_eq!(u.host(), Some("example.com"));
+        assert_eq!(one("http://[::1]:8080/a", true).host(), Some("[::1]"));
+        assert_eq!(one("http://", true).host(), None);
     }
 
     #[test]

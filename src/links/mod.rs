@@ -181,7 +181,12 @@ pub fn targets(docs: &[Document]) -> Vec<Target> {
         for r in &doc.references {
             let paired: Vec<String> = other
                 .and_then(|o| o.references.iter().find(|x| x.number == r.number))
-                .map(|x| x.sources.iter().filter_map(|s| s.title.clone()).collect())
+                .map(|x| {
+                    x.sources
+                        .iter()
+                        .filter_map(|s| s.title.as_deref().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default();
             for s in &r.sources {
                 for u in &s.urls {
@@ -200,7 +205,7 @@ pub fn targets(docs: &[Document]) -> Vec<Target> {
                             titles: Vec::new(),
                             paired_titles: Vec::new(),
                             expects_pdf: false,
-                            archived: u.archived.clone(),
+                            archived: u.archived.as_deref().map(String::from),
                             cited_date: None,
                         }
                     });
@@ -215,9 +220,9 @@ pub fn targets(docs: &[Document]) -> Vec<Target> {
                         lang: doc.lang,
                     });
                     if let Some(title) = &s.title
-                        && !t.titles.contains(title)
+                        && !t.titles.iter().any(|t| **t == **title)
                     {
-                        t.titles.push(title.clone());
+                        t.titles.push(title.to_string());
                     }
                     for p in &paired {
                         if !t.paired_titles.contains(p) {

@@ -193,10 +193,10 @@ type PairRule<'r> = &'r dyn Fn(&Source, &Source) -> bool;
 fn compare_figures(a: &Document, ea: &Entry, b: &Document, eb: &Entry, out: &mut Vec<Finding>) {
     let mut by_unit: BTreeMap<Unit, (Values, Values)> = BTreeMap::new();
     for f in &ea.figures {
-        by_unit.entry(f.unit).or_default().0.push((f.value, f.text.clone()));
+        by_unit.entry(f.unit).or_default().0.push((f.value, f.text.to_string()));
     }
     for f in &eb.figures {
-        by_unit.entry(f.unit).or_default().1.push((f.value, f.text.clone()));
+        by_unit.entry(f.unit).or_default().1.push((f.value, f.text.to_string()));
     }
     for (unit, (mut xa, mut xb)) in by_unit {
         // Remove the values both sides share; what is left on both sides disagrees.
@@ -290,7 +290,7 @@ fn share_url(a: &Source, b: &Source) -> bool {
 fn share_host(a: &Source, b: &Source) -> bool {
     a.urls
         .iter()
-        .any(|x| x.host.is_some() && b.urls.iter().any(|y| x.host == y.host))
+        .any(|x| x.host().is_some() && b.urls.iter().any(|y| x.host() == y.host()))
 }
 
 /// Pairs the sources of two references: same URL first, then same host, then by position.

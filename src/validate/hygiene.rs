@@ -77,7 +77,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                                 Kind::InvalidUrl,
                                 file,
                                 u.line,
-                                format!("{:?} is not a valid URL: {reason}", u.raw),
+                                format!("{:?} is not a valid URL: {reason}", u.raw()),
                             )
                             .footnote(r.number)
                             .url(&u.url),

@@ -59,7 +59,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                 Finding::new(
                     Kind::MissingReference,
                     file,
-                    m.line,
+                    m.line as usize,
                     format!(
                         "footnote [{}] is cited but the reference list has no item {}",
                         m.number, m.number
@@ -73,7 +73,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                 Finding::new(
                     Kind::CitationOrder,
                     file,
-                    m.line,
+                    m.line as usize,
                     format!("footnote [{}] is first cited after footnote [{max_seen}]", m.number),
                 )
                 .footnote(m.number)
