@@ -198,12 +198,12 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) 
     let mut first_published: Option<DateSpan> = None;
     let mut current: Option<OpenEntry> = None;
     for line in lines {
-        let (rest, bullet) = strip_bullet(&line.text);
+        let (rest, bullet) = strip_bullet(line.text);
         let lead = dates::leading(rest);
         let is_entry = bullet || lead.is_some();
         if !is_entry && current.is_none() && doc.entries.is_empty() {
             // Header: look for the document's own date.
-            if let Some(c) = PUBLISHED.captures(&line.text)
+            if let Some(c) = PUBLISHED.captures(line.text)
                 && let Some(f) = dates::find_first(&line.text[c.get(0).map_or(0, |m| m.end())..])
             {
                 let updated = !c["kind"].contains('公') && !c["kind"].to_lowercase().contains("published");
@@ -215,7 +215,7 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) 
             }
             continue;
         }
-        let found = markers::scan(&line.text);
+        let found = markers::scan(line.text);
         for n in &found.numbers {
             doc.markers.push(Marker {
                 number: *n,
@@ -260,12 +260,12 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) 
                 text: trim(text).to_string(),
             });
         } else if let Some(e) = current.as_mut()
-            && !trim(&line.text).is_empty()
+            && !trim(line.text).is_empty()
         {
             e.end_line = line.number;
             e.footnotes.extend(found.numbers);
             e.text.push(' ');
-            e.text.push_str(trim(&fold_width(&line.text)));
+            e.text.push_str(trim(&fold_width(line.text)));
         }
     }
     if let Some(e) = current.take() {
@@ -316,7 +316,7 @@ fn parse_references<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Docu
     let mut closed = false; // the list ended (footer text) until the next numbered item
     let mut prev_blank = true;
     for line in lines {
-        let text: &str = &line.text;
+        let text: &str = line.text;
         let blank = trim(text).is_empty();
         if let Some((number, consumed)) = ref_number(text) {
             if let Some(o) = open.take() {
