@@ -8,7 +8,9 @@
 
 use std::sync::LazyLock;
 
-use regex::{Captures, Regex};
+use regex::Regex;
+use regex_automata::util::captures::Captures;
+use regex_automata::{Anchored, Input, meta};
 use serde::{Serialize, Serializer};
 
 use super::normalize::fold_width;
@@ -177,51 +179,57 @@ pub const MONTH_NAMES: [&str; 12] = [
 const MONTH: &str = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
 const RANGE_EN: &str = r"(?:-|‐|‒|–|—|to|and|through|until|till|&)";
 
-static JA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?x)
-        (?: (?P<y>\d{4}) | (?P<era>令和|平成|昭和|大正)\s*(?P<ey>\d{1,2}|元) )\s*年\s*
-        (?: (?P<m>\d{1,2})\s*月\s*
-            (?: (?P<d>\d{1,2})\s*(?P<dj>日)? )?
+const JA: &str = r"(?x)
+        (?: (?P<y>[0-9]{4}) | (?P<era>令和|平成|昭和|大正)\s*(?P<ey>[0-9]{1,2}|元) )\s*年\s*
+        (?: (?P<m>[0-9]{1,2})\s*月\s*
+            (?: (?P<d>[0-9]{1,2})\s*(?P<dj>日)? )?
         )?
         (?: \s*\([月火水木金土日](?:曜日?)?\) )?
         (?: \s*(?:~|-|‐|‒|–|—|―|から|・|、|及び|および)\s*
-            (?: (?P<y2>\d{4})\s*年\s* )?
-            (?: (?P<m2>\d{1,2})\s*月\s* )?
-            (?P<d2>\d{1,2})\s*日
+            (?: (?P<y2>[0-9]{4})\s*年\s* )?
+            (?: (?P<m2>[0-9]{1,2})\s*月\s* )?
+            (?P<d2>[0-9]{1,2})\s*日
             (?: \s*\([月火水木金土日](?:曜日?)?\) )?
-        )?",
-    )
-    .expect("valid regex")
+        )?";
+
+/// The date patterns, most specific first: Japanese, month-day-year,
+/// day-month-year, ISO, month-year. One multi-pattern regex finds the earliest
+/// date of any form in one pass (at equal starts the earlier pattern wins);
+/// each pattern has its own capture names.
+static DATES: LazyLock<meta::Regex> = LazyLock::new(|| {
+    let en_mdy = format!(
+        r"\b(?P<m>{MONTH})\.?\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s*{RANGE_EN}\s*(?:(?P<m2>{MONTH})\.?\s+)?(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?)?,?\s+(?P<y>[0-9]{{4}})\b"
+    );
+    let en_dmy = format!(
+        r"\b(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s*{RANGE_EN}\s*(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?)?\s+(?P<m>{MONTH})\.?,?\s+(?P<y>[0-9]{{4}})\b"
+    );
+    let iso = r"\b(?P<y>[0-9]{4})[-/.](?P<m>[0-9]{1,2})[-/.](?P<d>[0-9]{1,2})\b";
+    let en_my = format!(r"\b(?P<m>{MONTH})\.?,?\s+(?P<y>[0-9]{{4}})\b");
+    meta::Regex::new_many(&[JA, en_mdy.as_str(), en_dmy.as_str(), iso, en_my.as_str()]).expect("valid regex")
 });
 
-static EN_MDY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"\b(?P<m>{MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*{RANGE_EN}\s*(?:(?P<m2>{MONTH})\.?\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?,?\s+(?P<y>\d{{4}})\b"
-    ))
-    .expect("valid regex")
-});
-
-static EN_DMY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*{RANGE_EN}\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?\s+(?P<m>{MONTH})\.?,?\s+(?P<y>\d{{4}})\b"
-    ))
-    .expect("valid regex")
-});
-
-static EN_MY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"\b(?P<m>{MONTH})\.?,?\s+(?P<y>\d{{4}})\b")).expect("valid regex"));
-
-static ISO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})\b").expect("valid regex"));
-
-static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?P<y>(?:19|20)\d{2})\b").expect("valid regex"));
+/// A bare year, used only when no fuller date is found.
+static YEAR: LazyLock<meta::Regex> =
+    LazyLock::new(|| meta::Regex::new(r"\b(?P<y>(?:19|20)[0-9]{2})\b").expect("valid regex"));
 
 static RANGE_TAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:-|–|—|~|to|through|until)\s*").expect("valid regex"));
 
-fn num<T: std::str::FromStr>(c: &Captures, name: &str) -> Option<T> {
-    c.name(name).and_then(|m| m.as_str().parse().ok())
+/// The capture groups of one match, read by name.
+struct C<'t> {
+    caps: Captures,
+    hay: &'t str,
+}
+
+impl<'t> C<'t> {
+    fn name(&self, name: &str) -> Option<&'t str> {
+        let span = self.caps.get_group_by_name(name)?;
+        self.hay.get(span.start..span.end)
+    }
+}
+
+fn num<T: std::str::FromStr>(c: &C, name: &str) -> Option<T> {
+    c.name(name).and_then(|m| m.parse().ok())
 }
 
 fn month_num(name: &str) -> Option<u8> {
@@ -265,10 +273,10 @@ fn era_year(era: &str, n: &str) -> Option<i32> {
     Some(base + n)
 }
 
-fn from_ja(c: &Captures) -> Option<DateSpan> {
+fn from_ja(c: &C) -> Option<DateSpan> {
     let year: i32 = match (num(c, "y"), c.name("era"), c.name("ey")) {
         (Some(y), _, _) => y,
-        (None, Some(era), Some(n)) => era_year(era.as_str(), n.as_str())?,
+        (None, Some(era), Some(n)) => era_year(era, n)?,
         _ => return None,
     };
     let month: Option<u8> = num(c, "m");
@@ -303,9 +311,9 @@ fn from_ja(c: &Captures) -> Option<DateSpan> {
     Some(DateSpan { start, end })
 }
 
-fn from_en(c: &Captures) -> Option<DateSpan> {
+fn from_en(c: &C) -> Option<DateSpan> {
     let year: i32 = num(c, "y")?;
-    let month = c.name("m").and_then(|m| month_num(m.as_str()));
+    let month = c.name("m").and_then(month_num);
     let day: Option<u8> = num(c, "d");
     let start = PartialDate {
         year,
@@ -314,7 +322,7 @@ fn from_en(c: &Captures) -> Option<DateSpan> {
     };
     let end = match num::<u8>(c, "d2") {
         Some(d2) => {
-            let m2 = c.name("m2").and_then(|m| month_num(m.as_str())).or(month);
+            let m2 = c.name("m2").and_then(month_num).or(month);
             PartialDate {
                 year,
                 month: m2,
@@ -326,7 +334,7 @@ fn from_en(c: &Captures) -> Option<DateSpan> {
     Some(DateSpan { start, end })
 }
 
-fn from_iso(c: &Captures) -> Option<DateSpan> {
+fn from_iso(c: &C) -> Option<DateSpan> {
     Some(DateSpan::single(PartialDate {
         year: num(c, "y")?,
         month: num(c, "m"),
@@ -334,7 +342,7 @@ fn from_iso(c: &Captures) -> Option<DateSpan> {
     }))
 }
 
-fn from_year(c: &Captures) -> Option<DateSpan> {
+fn from_year(c: &C) -> Option<DateSpan> {
     Some(DateSpan::single(PartialDate {
         year: num(c, "y")?,
         month: None,
@@ -342,17 +350,29 @@ fn from_year(c: &Captures) -> Option<DateSpan> {
     }))
 }
 
-type Builder = fn(&Captures) -> Option<DateSpan>;
-
-/// The date patterns, most specific first.
-fn patterns() -> [(&'static Regex, Builder); 5] {
-    [
-        (&JA, from_ja),
-        (&EN_MDY, from_en),
-        (&EN_DMY, from_en),
-        (&ISO, from_iso),
-        (&EN_MY, from_en),
-    ]
+/// The date of [`DATES`] or [`YEAR`] that starts at (anchored) or after `from`.
+fn search(re: &meta::Regex, t: &str, from: usize, anchored: bool) -> Option<Found> {
+    let input = Input::new(t)
+        .range(from..)
+        .anchored(if anchored { Anchored::Yes } else { Anchored::No });
+    let mut caps = re.create_captures();
+    re.search_captures(&input, &mut caps);
+    let m = caps.get_match()?;
+    let c = C { caps, hay: t };
+    let span = if std::ptr::eq(re, &*YEAR) {
+        from_year(&c)
+    } else {
+        match m.pattern().as_usize() {
+            0 => from_ja(&c),
+            3 => from_iso(&c),
+            _ => from_en(&c),
+        }
+    }?;
+    Some(Found {
+        span,
+        start: m.start(),
+        end: m.end(),
+    })
 }
 
 /// Finds the first date in `text` (year-only dates only when nothing better is there).
@@ -361,49 +381,11 @@ pub fn find_first(text: &str) -> Option<Found> {
     let folded = fold_width(text);
     let t = folded.as_ref();
     // Every date written here carries a four-digit year or an era year: most text has none.
-    let has_nen = t.contains('年');
-    let era = has_nen && ["令和", "平成", "昭和", "大正"].iter().any(|e| t.contains(e));
+    let era = t.contains('年') && ["令和", "平成", "昭和", "大正"].iter().any(|e| t.contains(e));
     if !has_four_digits(t) && !era {
         return None;
     }
-    let has_month = MONTH_HINT.is_match(t);
-    // Find the earliest match of each pattern with the fast matcher, then read
-    // the captures of the winner only.
-    let mut best: Option<(usize, usize)> = None;
-    for (i, (re, _)) in patterns().iter().enumerate() {
-        let applicable = match i {
-            0 => has_nen,
-            3 => true,
-            _ => has_month,
-        };
-        if !applicable {
-            continue;
-        }
-        if let Some(m) = re.find(t)
-            && best.is_none_or(|(start, _)| m.start() < start)
-        {
-            best = Some((m.start(), i));
-        }
-    }
-    let found = best.and_then(|(start, i)| {
-        let (re, build) = patterns()[i];
-        let c = re.captures_at(t, start)?;
-        let m = c.get(0)?;
-        Some(Found {
-            span: build(&c)?,
-            start: m.start(),
-            end: m.end(),
-        })
-    });
-    let found = found.or_else(|| {
-        let c = YEAR.captures(t)?;
-        let m = c.get(0)?;
-        Some(Found {
-            span: from_year(&c)?,
-            start: m.start(),
-            end: m.end(),
-        })
-    })?;
+    let found = search(&DATES, t, 0, false).or_else(|| search(&YEAR, t, 0, false))?;
     Some(extend_range(t, found))
 }
 
@@ -422,32 +404,22 @@ fn has_four_digits(t: &str) -> bool {
     false
 }
 
-static MONTH_HINT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec").expect("valid regex"));
-
 /// `December 28, 2013 to January 3, 2014`: two full dates joined by a range word.
 fn extend_range(t: &str, found: Found) -> Found {
     let Some(m) = RANGE_TAIL.find(&t[found.end..]) else {
         return found;
     };
-    let rest_start = found.end + m.end();
-    let rest = &t[rest_start..];
-    for (re, build) in patterns() {
-        if let Some(c) = re.captures(rest)
-            && c.get(0).is_some_and(|g| g.start() == 0)
-            && let Some(span) = build(&c)
-        {
-            return Found {
-                span: DateSpan {
-                    start: found.span.start,
-                    end: span.end,
-                },
-                start: found.start,
-                end: rest_start + c.get(0).map_or(0, |g| g.end()),
-            };
-        }
+    match search(&DATES, t, found.end + m.end(), true) {
+        Some(next) => Found {
+            span: DateSpan {
+                start: found.span.start,
+                end: next.span.end,
+            },
+            start: found.start,
+            end: next.end,
+        },
+        None => found,
     }
-    found
 }
 
 /// Parses a date at the very start of `text` (after white space), as an entry
@@ -461,10 +433,11 @@ pub fn leading(text: &str) -> Option<Found> {
     let folded = fold_width(&text[..cut]);
     let t = folded.as_ref();
     let lead = t.len() - t.trim_start().len();
-    let found = find_first(t)?;
-    if found.start != lead {
+    if !t[lead..].starts_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '令' | '平' | '昭' | '大')) {
         return None;
     }
+    let found = search(&DATES, t, lead, true).or_else(|| search(&YEAR, t, lead, true))?;
+    let found = extend_range(t, found);
     let after = t[found.end..].chars().next();
     let sep_ok = match after {
         None => true,
@@ -553,6 +526,10 @@ mod tests {
         assert!(leading("2014年4月10日、日米").is_some());
         assert!(leading("The 2009 paper").is_none());
         assert!(leading("2009 people came").is_none());
+        // A bare leading year still dates the entry when a fuller date follows it.
+        let f = leading("2009: talks began in March 2010").unwrap();
+        assert_eq!(f.span.to_string(), "2009");
+        assert_eq!(leading("  • x").map(|f| f.start), None);
     }
 
     #[test]

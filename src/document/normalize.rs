@@ -12,28 +12,17 @@ pub fn fold_width(s: &str) -> Cow<'_, str> {
     Cow::Owned(s.chars().map(fold_char).collect())
 }
 
-/// Whether any character would fold, by a byte scan: U+FF01–FF5E are
-/// `EF BC 81`–`EF BD 9E` in UTF-8, U+3000 is `E3 80 80`, U+301C is `E3 80 9C`.
+/// Whether any character would fold: U+FF01–FF5E are `EF BC 81`–`EF BD 9E`
+/// in UTF-8, U+3000 is `E3 80 80`, U+301C is `E3 80 9C`. Only the lead bytes
+/// are searched for (memchr), so text without them costs one fast scan.
 fn needs_fold(s: &str) -> bool {
     let b = s.as_bytes();
-    let mut i = 0;
-    while i + 2 < b.len() {
-        match b[i] {
-            0xEF if matches!(b[i + 1], 0xBC | 0xBD) => {
-                let c = u32::from(b[i + 1] & 0x3F) << 6 | u32::from(b[i + 2] & 0x3F) | 0xF000;
-                if (0xFF01..=0xFF5E).contains(&c) {
-                    return true;
-                }
-                i += 3;
-            }
-            0xE3 if b[i + 1] == 0x80 && matches!(b[i + 2], 0x80 | 0x9C) => return true,
-            x if x < 0x80 => i += 1,
-            x if x >= 0xF0 => i += 4,
-            x if x >= 0xE0 => i += 3,
-            _ => i += 2,
-        }
-    }
-    false
+    memchr::memchr2_iter(0xEF, 0xE3, b).any(|i| match (b[i], b.get(i + 1), b.get(i + 2)) {
+        (0xEF, Some(&0xBC), Some(&c)) => c >= 0x81,
+        (0xEF, Some(&0xBD), Some(&c)) => c <= 0x9E,
+        (0xE3, Some(&0x80), Some(&c)) => matches!(c, 0x80 | 0x9C),
+        _ => false,
+    })
 }
 
 /// Folds one character (see [`fold_width`]).
@@ -88,5 +77,11 @@ mod tests {
         assert!(matches!(fold_width("日本語のテキスト。「」"), Cow::Borrowed(_)));
         assert_eq!(fold_width("ｚ～"), "z~");
         assert_eq!(fold_width("a\u{3000}b"), "a b");
+        // The edges of the full-width block, and characters next to it.
+        assert_eq!(fold_width("\u{FF01}\u{FF5E}"), "!~");
+        assert!(matches!(
+            fold_width("\u{FF00}\u{FF5F}\u{FF61}\u{3001}"),
+            Cow::Borrowed(_)
+        ));
     }
 }
