@@ -215,15 +215,35 @@ static YEAR: LazyLock<meta::Regex> =
 static RANGE_TAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:-|–|—|~|to|through|until)\s*").expect("valid regex"));
 
+/// The capture names the date patterns use.
+const NAMES: [&str; 9] = ["y", "era", "ey", "m", "d", "dj", "y2", "m2", "d2"];
+
+/// For each pattern of a regex, the group index of each of [`NAMES`]
+/// (resolved once: looking a name up per match hashes it).
+fn group_table(re: &meta::Regex) -> Vec<[Option<usize>; 9]> {
+    let info = re.group_info();
+    (0..re.pattern_len())
+        .map(|p| {
+            let pid = regex_automata::PatternID::new(p).expect("pattern id");
+            NAMES.map(|n| info.to_index(pid, n))
+        })
+        .collect()
+}
+
+static DATES_GROUPS: LazyLock<Vec<[Option<usize>; 9]>> = LazyLock::new(|| group_table(&DATES));
+static YEAR_GROUPS: LazyLock<Vec<[Option<usize>; 9]>> = LazyLock::new(|| group_table(&YEAR));
+
 /// The capture groups of one match, read by name.
 struct C<'t> {
-    caps: Captures,
+    caps: &'t Captures,
+    groups: &'t [Option<usize>; 9],
     hay: &'t str,
 }
 
 impl<'t> C<'t> {
     fn name(&self, name: &str) -> Option<&'t str> {
-        let span = self.caps.get_group_by_name(name)?;
+        let k = NAMES.iter().position(|n| *n == name)?;
+        let span = self.caps.get_group(self.groups[k]?)?;
         self.hay.get(span.start..span.end)
     }
 }
@@ -352,26 +372,32 @@ fn from_year(c: &C) -> Option<DateSpan> {
 
 /// The date of [`DATES`] or [`YEAR`] that starts at (anchored) or after `from`.
 fn search(re: &meta::Regex, t: &str, from: usize, anchored: bool) -> Option<Found> {
+    thread_local! {
+        static CAPS: std::cell::RefCell<(Captures, Captures)> =
+            std::cell::RefCell::new((DATES.create_captures(), YEAR.create_captures()));
+    }
     let input = Input::new(t)
         .range(from..)
         .anchored(if anchored { Anchored::Yes } else { Anchored::No });
-    let mut caps = re.create_captures();
-    re.search_captures(&input, &mut caps);
-    let m = caps.get_match()?;
-    let c = C { caps, hay: t };
-    let span = if std::ptr::eq(re, &*YEAR) {
-        from_year(&c)
-    } else {
-        match m.pattern().as_usize() {
-            0 => from_ja(&c),
-            3 => from_iso(&c),
+    let year = std::ptr::eq(re, &*YEAR);
+    CAPS.with_borrow_mut(|(dates_caps, year_caps)| {
+        let caps = if year { year_caps } else { dates_caps };
+        re.search_captures(&input, caps);
+        let m = caps.get_match()?;
+        let pattern = m.pattern().as_usize();
+        let groups = if year { &YEAR_GROUPS[pattern] } else { &DATES_GROUPS[pattern] };
+        let c = C { caps, groups, hay: t };
+        let span = match (year, pattern) {
+            (true, _) => from_year(&c),
+            (false, 0) => from_ja(&c),
+            (false, 3) => from_iso(&c),
             _ => from_en(&c),
-        }
-    }?;
-    Some(Found {
-        span,
-        start: m.start(),
-        end: m.end(),
+        }?;
+        Some(Found {
+            span,
+            start: m.start(),
+            end: m.end(),
+        })
     })
 }
 

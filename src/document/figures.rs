@@ -57,7 +57,10 @@ pub fn extract(text: &str) -> Vec<Figure> {
     } else {
         Vec::new()
     };
-    out.extend(english(&folded));
+    // An English figure needs a unit word, `$` or `%`: text with none of them has none.
+    if folded.bytes().any(|b| b.is_ascii_alphabetic() || b == b'$' || b == b'%') {
+        out.extend(english(&folded));
+    }
     out
 }
 
@@ -181,7 +184,11 @@ enum Tok {
     Word(Word),
     Num {
         value: f64,
-        text: String,
+        /// Byte range of the number as written.
+        start: usize,
+        end: usize,
+        /// A multiplier word folded into it (`1.5 million`).
+        mult: Option<&'static str>,
         year_like: bool,
         dollar: bool,
         percent: bool,
@@ -290,15 +297,13 @@ fn tokenize(t: &str) -> Vec<Tok> {
                 continue;
             }
             let text = &t[start..i];
-            let digits: String = t[digits_start..i]
-                .chars()
-                .filter(|c| c.is_ascii_digit() || *c == '.')
-                .collect();
-            let Ok(value) = digits.parse::<f64>() else { continue };
+            let Some(value) = parse_digits(&b[digits_start..i]) else { continue };
             let plain = !text.contains([',', '.', '$', '%']);
             out.push(Tok::Num {
                 value,
-                text: text.to_string(),
+                start,
+                end: i,
+                mult: None,
                 year_like: plain && text.len() == 4 && (1900.0..2100.0).contains(&value),
                 dollar: dollar_len > 0,
                 percent,
@@ -332,7 +337,9 @@ fn tokenize(t: &str) -> Vec<Tok> {
             match word_number(lower) {
                 Some(v) => out.push(Tok::Num {
                     value: v,
-                    text: w.to_string(),
+                    start,
+                    end: start + w.len(),
+                    mult: None,
                     year_like: false,
                     dollar: false,
                     percent: false,
@@ -363,6 +370,20 @@ fn tokenize(t: &str) -> Vec<Tok> {
     out
 }
 
+/// The value of digits with thousands separators and a decimal point, read
+/// without allocating (`4,500` → 4500, `1.5` → 1.5).
+fn parse_digits(d: &[u8]) -> Option<f64> {
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for &c in d {
+        if c.is_ascii_digit() || c == b'.' {
+            *buf.get_mut(n)? = c;
+            n += 1;
+        }
+    }
+    std::str::from_utf8(&buf[..n]).ok()?.parse().ok()
+}
+
 const WINDOW: usize = 8;
 
 fn english(t: &str) -> Vec<Figure> {
@@ -370,20 +391,17 @@ fn english(t: &str) -> Vec<Figure> {
     // Fold multipliers into the number before them: `1.5 million`, `ten thousand`.
     let mut i = 0;
     while i + 1 < toks.len() {
-        if let (Tok::Num { value, text, .. }, Tok::Word(Word::Mult(m, w))) = (&toks[i], &toks[i + 1]) {
-            let m = *m;
-            let (value, text) = (*value * m, format!("{text} {w}"));
-            if let Tok::Num {
-                value: v,
-                text: tx,
+        if let Tok::Word(Word::Mult(m, w)) = toks[i + 1]
+            && let Tok::Num {
+                value,
+                mult,
                 year_like,
                 ..
             } = &mut toks[i]
-            {
-                *v = value;
-                *tx = text;
-                *year_like = false;
-            }
+        {
+            *value *= m;
+            *mult = Some(w);
+            *year_like = false;
             toks.remove(i + 1);
         }
         i += 1;
@@ -449,14 +467,16 @@ fn english(t: &str) -> Vec<Figure> {
     };
     let mut out = Vec::new();
     for (i, tok) in toks.iter().enumerate() {
-        if let Tok::Num { value, text, .. } = tok
+        if let Tok::Num {
+            value, start, end, mult, ..
+        } = *tok
             && let Some(unit) = resolve(i)
         {
-            out.push(Figure {
-                value: *value,
-                unit,
-                text: text.as_str().into(),
-            });
+            let text = match mult {
+                Some(w) => format!("{} {w}", &t[start..end]).into_boxed_str(),
+                None => t[start..end].into(),
+            };
+            out.push(Figure { value, unit, text });
         }
     }
     out
