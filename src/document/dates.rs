@@ -385,7 +385,11 @@ fn search(re: &meta::Regex, t: &str, from: usize, anchored: bool) -> Option<Foun
         re.search_captures(&input, caps);
         let m = caps.get_match()?;
         let pattern = m.pattern().as_usize();
-        let groups = if year { &YEAR_GROUPS[pattern] } else { &DATES_GROUPS[pattern] };
+        let groups = if year {
+            &YEAR_GROUPS[pattern]
+        } else {
+            &DATES_GROUPS[pattern]
+        };
         let c = C { caps, groups, hay: t };
         let span = match (year, pattern) {
             (true, _) => from_year(&c),

@@ -58,7 +58,10 @@ pub fn extract(text: &str) -> Vec<Figure> {
         Vec::new()
     };
     // An English figure needs a unit word, `$` or `%`: text with none of them has none.
-    if folded.bytes().any(|b| b.is_ascii_alphabetic() || b == b'$' || b == b'%') {
+    if folded
+        .bytes()
+        .any(|b| b.is_ascii_alphabetic() || b == b'$' || b == b'%')
+    {
         out.extend(english(&folded));
     }
     out
@@ -297,7 +300,9 @@ fn tokenize(t: &str) -> Vec<Tok> {
                 continue;
             }
             let text = &t[start..i];
-            let Some(value) = parse_digits(&b[digits_start..i]) else { continue };
+            let Some(value) = parse_digits(&b[digits_start..i]) else {
+                continue;
+            };
             let plain = !text.contains([',', '.', '$', '%']);
             out.push(Tok::Num {
                 value,
@@ -393,10 +398,7 @@ fn english(t: &str) -> Vec<Figure> {
     while i + 1 < toks.len() {
         if let Tok::Word(Word::Mult(m, w)) = toks[i + 1]
             && let Tok::Num {
-                value,
-                mult,
-                year_like,
-                ..
+                value, mult, year_like, ..
             } = &mut toks[i]
         {
             *value *= m;
@@ -468,7 +470,11 @@ fn english(t: &str) -> Vec<Figure> {
     let mut out = Vec::new();
     for (i, tok) in toks.iter().enumerate() {
         if let Tok::Num {
-            value, start, end, mult, ..
+            value,
+            start,
+            end,
+            mult,
+            ..
         } = *tok
             && let Some(unit) = resolve(i)
         {
