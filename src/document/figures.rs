@@ -76,24 +76,48 @@ static JA: LazyLock<Regex> = LazyLock::new(|| {
 
 fn japanese(t: &str) -> Vec<Figure> {
     let mut out = Vec::new();
-    for c in JA.captures_iter(t) {
-        let m = c.get(0).expect("group 0");
+    // The match is split by hand (number, multiplier, unit) instead of reading
+    // capture groups: the greedy number the regex took is the longest prefix
+    // of number characters, so the split reads the same groups.
+    for m in JA.find_iter(t) {
         let before = t[..m.start()].chars().next_back();
         // `第3回` is an ordinal; `3.5.1` a section number.
         if before.is_some_and(|b| b == '第' || b.is_ascii_digit() || b == '.') {
             continue;
         }
-        let num = &c["num"];
-        let Some(mut value) = parse_ja_number(num) else {
+        let text = m.as_str();
+        let num_len = if text.starts_with(|c: char| c.is_ascii_digit()) {
+            let b = text.as_bytes();
+            let mut i = b
+                .iter()
+                .position(|c| !(c.is_ascii_digit() || *c == b','))
+                .unwrap_or(b.len());
+            if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                i += 1 + b[i + 1..]
+                    .iter()
+                    .position(|c| !c.is_ascii_digit())
+                    .unwrap_or(b.len() - i - 1);
+            }
+            i
+        } else {
+            text.find(|c: char| !"〇一二三四五六七八九十百千".contains(c))
+                .unwrap_or(text.len())
+        };
+        let Some(mut value) = parse_ja_number(&text[..num_len]) else {
             continue;
         };
-        value *= match c.name("mult").map(|m| m.as_str()) {
-            Some("万") => 1e4,
-            Some("億") => 1e8,
-            Some("千") => 1e3,
+        let rest = text[num_len..].trim_start();
+        let (mult, rest) = match ["万", "億", "千"].iter().find(|p| rest.starts_with(**p)) {
+            Some(p) => (*p, rest[p.len()..].trim_start()),
+            None => ("", rest),
+        };
+        value *= match mult {
+            "万" => 1e4,
+            "億" => 1e8,
+            "千" => 1e3,
             _ => 1.0,
         };
-        let unit = match &c["unit"] {
+        let unit = match rest {
             "名" | "人" => Unit::People,
             "米ドル" | "ドル" => Unit::Dollars,
             "円" => Unit::Yen,
@@ -105,7 +129,7 @@ fn japanese(t: &str) -> Vec<Figure> {
         out.push(Figure {
             value,
             unit,
-            text: m.as_str().into(),
+            text: text.into(),
         });
     }
     out
@@ -494,6 +518,59 @@ mod tests {
 
     fn figs(s: &str) -> Vec<(f64, Unit)> {
         extract(s).into_iter().map(|f| (f.value, f.unit)).collect()
+    }
+
+    /// The capture-group reading the hand split replaced.
+    fn japanese_by_captures(t: &str) -> Vec<(f64, Unit, String)> {
+        let mut out = Vec::new();
+        let re = Regex::new(&format!(
+            "(?P<num>[0-9][0-9,]*(?:\\.[0-9]+)?|[〇一二三四五六七八九十百千]+)\\s*(?P<mult>万|億|千)?\\s*(?P<unit>{})",
+            "名|人|米ドル|ドル|円|カ国|ヶ国|か国|ケ国|ヵ国|箇国|件|パーセント|社"
+        ))
+        .unwrap();
+        for c in re.captures_iter(t) {
+            let m = c.get(0).unwrap();
+            let before = t[..m.start()].chars().next_back();
+            if before.is_some_and(|b| b == '第' || b.is_ascii_digit() || b == '.') {
+                continue;
+            }
+            let Some(mut value) = parse_ja_number(&c["num"]) else {
+                continue;
+            };
+            value *= match c.name("mult").map(|m| m.as_str()) {
+                Some("万") => 1e4,
+                Some("億") => 1e8,
+                Some("千") => 1e3,
+                _ => 1.0,
+            };
+            let unit = match &c["unit"] {
+                "名" | "人" => Unit::People,
+                "米ドル" | "ドル" => Unit::Dollars,
+                "円" => Unit::Yen,
+                "件" => Unit::Cases,
+                "パーセント" => Unit::Percent,
+                "社" => Unit::Companies,
+                _ => Unit::Countries,
+            };
+            out.push((value, unit, m.as_str().to_string()));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn hand_split_reads_the_capture_groups(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "1", "25", ",", ".", "0", "三", "十", "千", "百", "〇", "万", "億", " ", "　", "名", "人", "ドル",
+                "米ドル", "円", "カ国", "件", "パーセント", "社", "第", "約", "a",
+            ]), 0..16)
+        ) {
+            let t: String = parts.concat();
+            let got: Vec<(f64, Unit, String)> =
+                japanese(&t).into_iter().map(|f| (f.value, f.unit, f.text.to_string())).collect();
+            proptest::prop_assert_eq!(got, japanese_by_captures(&t), "{:?}", t);
+        }
     }
 
     #[test]

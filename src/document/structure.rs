@@ -34,7 +34,7 @@ pub fn parse(
     // The reference list starts after its heading, or where the format marks it
     // (Markdown footnote definitions, HTML footnote lists without a heading).
     let scan = find_heading(read, cfg);
-    let (heading, refs_from) = match (scan.heading, read.reference_start) {
+    let (heading, refs_from) = match (scan.heading.map(|h| h.0), read.reference_start) {
         (Some(h), None) => (Some(h), h + 1),
         (Some(h), Some(r)) if h < r => (Some(h), h + 1),
         (_, Some(r)) => (Some(r), r),
@@ -48,7 +48,11 @@ pub fn parse(
         encoding,
         lines: scan.last_number,
         published: None,
-        reference_heading: heading.and_then(|h| read.iter().nth(h)).map(|l| l.number),
+        reference_heading: match (heading, scan.heading) {
+            (Some(h), Some((i, number))) if h == i => Some(number),
+            (Some(h), _) => read.iter().nth(h).map(|l| l.number),
+            (None, _) => None,
+        },
         entries: Vec::new(),
         references: Vec::new(),
         markers: Vec::new(),
@@ -151,7 +155,8 @@ fn ref_number(line: &str) -> Option<(Result<u32, String>, usize)> {
 /// What one pass over the lines finds: the reference heading, the number of
 /// lines and the last line's number.
 struct HeadingScan {
-    heading: Option<usize>,
+    /// Index and line number of the heading.
+    heading: Option<(usize, usize)>,
     count: usize,
     last_number: usize,
 }
@@ -174,7 +179,7 @@ fn find_heading(read: &Lines<'_>, cfg: &ParseConfig) -> HeadingScan {
         if first_followed.is_some() || l.text.len() > longest || !wanted.contains(&heading_text(l.text)) {
             continue;
         }
-        last = Some(i);
+        last = Some((i, l.number));
         // Prefer a heading followed by a numbered item; else the last one.
         if it
             .clone()
@@ -182,7 +187,7 @@ fn find_heading(read: &Lines<'_>, cfg: &ParseConfig) -> HeadingScan {
             .take(3)
             .any(|l| matches!(ref_number(l.text), Some((Ok(_), _))))
         {
-            first_followed = Some(i);
+            first_followed = Some((i, l.number));
         }
     }
     scan.heading = first_followed.or(last);

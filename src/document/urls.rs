@@ -168,9 +168,8 @@ pub struct Located {
 /// whether a closing `.`/`,` after a URL is the citation's own punctuation.
 pub fn find_in_line(line: &str, line_no: usize, english_style: bool) -> Vec<Located> {
     let mut out = Vec::new();
-    let lower = line.to_ascii_lowercase();
     let mut from = 0;
-    while let Some(pos) = next_scheme(&lower, from) {
+    while let Some(pos) = next_scheme(line, from) {
         let tail = &line[pos..];
         let len = tail.find(ends_url).unwrap_or(tail.len());
         let raw = &tail[..len];
@@ -209,17 +208,24 @@ pub fn find_in_line(line: &str, line_no: usize, english_style: bool) -> Vec<Loca
     out
 }
 
-fn next_scheme(lower: &str, from: usize) -> Option<usize> {
-    let rest = lower.get(from..)?;
-    let a = rest.find("http://");
-    let b = rest.find("https://");
-    let p = match (a, b) {
-        (Some(a), Some(b)) => a.min(b),
-        (Some(a), None) => a,
-        (None, Some(b)) => b,
-        (None, None) => return None,
-    };
-    Some(from + p)
+/// The start of the next `http://` or `https://` (any case) at or after `from`:
+/// found by its `://`, then checked backwards.
+fn next_scheme(line: &str, from: usize) -> Option<usize> {
+    let b = line.as_bytes();
+    let mut at = from;
+    while let Some(p) = memchr::memmem::find(b.get(at..)?, b"://") {
+        let colon = at + p;
+        for scheme in [&b"https"[..], b"http"] {
+            if let Some(start) = colon.checked_sub(scheme.len())
+                && start >= from
+                && b[start..colon].eq_ignore_ascii_case(scheme)
+            {
+                return Some(start);
+            }
+        }
+        at = colon + 3;
+    }
+    None
 }
 
 /// What [`clean`] makes of a raw URL: the URL, the length of `raw` it covers,

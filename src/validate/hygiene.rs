@@ -12,21 +12,34 @@ pub fn check(doc: &Document) -> Vec<Finding> {
     for r in &doc.references {
         let many = r.sources.len() > 1;
         for (i, s) in r.sources.iter().enumerate() {
-            let which = if many {
-                format!("source {} of reference [{}]", i + 1, r.number)
-            } else {
-                format!("reference [{}]", r.number)
+            // Written only when a finding needs it.
+            let which = || {
+                if many {
+                    format!("source {} of reference [{}]", i + 1, r.number)
+                } else {
+                    format!("reference [{}]", r.number)
+                }
             };
             if s.urls.is_empty() {
                 out.push(
-                    Finding::new(Kind::ReferenceWithoutUrl, file, s.line, format!("{which} has no URL"))
-                        .footnote(r.number),
+                    Finding::new(
+                        Kind::ReferenceWithoutUrl,
+                        file,
+                        s.line,
+                        format!("{} has no URL", which()),
+                    )
+                    .footnote(r.number),
                 );
             }
             if s.date.is_none() {
                 out.push(
-                    Finding::new(Kind::ReferenceWithoutDate, file, s.line, format!("{which} has no date"))
-                        .footnote(r.number),
+                    Finding::new(
+                        Kind::ReferenceWithoutDate,
+                        file,
+                        s.line,
+                        format!("{} has no date", which()),
+                    )
+                    .footnote(r.number),
                 );
             }
             if s.title.is_none() {
@@ -35,7 +48,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                         Kind::ReferenceWithoutTitle,
                         file,
                         s.line,
-                        format!("{which} has no quoted title"),
+                        format!("{} has no quoted title", which()),
                     )
                     .footnote(r.number),
                 );
