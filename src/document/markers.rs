@@ -44,13 +44,21 @@ pub struct LineMarkers {
 /// left to right without overlapping, as a regex search would.
 pub fn scan(line: &str) -> LineMarkers {
     let mut out = LineMarkers::default();
-    if !line.contains(['[', '(', '［', '（', '¹', '²', '³', '⁰', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹']) {
+    // Every marker starts with `(`, `[`, their full-width forms (lead byte EF),
+    // `¹²³` (lead byte C2) or `⁰⁴`–`⁹` (lead byte E2): look for those bytes only.
+    if !line.bytes().any(|b| matches!(b, b'(' | b'[' | 0xC2 | 0xE2 | 0xEF)) {
         return out;
     }
     let folded = fold_width(line);
     let t = folded.as_ref();
+    let bytes = t.as_bytes();
     let mut i = 0;
     while i < t.len() {
+        // Jump to the next byte that can start a marker (always a character boundary).
+        match bytes[i..].iter().position(|b| matches!(b, b'(' | b'[' | 0xC2 | 0xE2)) {
+            Some(p) => i += p,
+            None => break,
+        }
         let rest = &t[i..];
         let Some(c) = rest.chars().next() else { break };
         let found = match c {

@@ -55,8 +55,25 @@ static ACCESS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-static LEADING_JOIN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:and\s+|及び|および|、|,|;|\s)+").expect("valid regex"));
+/// Strips the words and punctuation that join one citation to the next
+/// (`and `, `及び`, `および`, `、`, `,`, `;`, white space) from the start of a text.
+fn strip_leading_join(mut t: &str) -> &str {
+    loop {
+        let before = t.len();
+        t = t.trim_start();
+        for join in ["及び", "および", "、", ",", ";"] {
+            t = t.strip_prefix(join).unwrap_or(t);
+        }
+        if let Some(rest) = t.strip_prefix("and")
+            && rest.starts_with(char::is_whitespace)
+        {
+            t = rest.trim_start();
+        }
+        if t.len() == before {
+            return t;
+        }
+    }
+}
 
 /// Splits a reference's pieces into sources.
 pub fn sources(pieces: &[Piece<'_>]) -> Vec<Source> {
@@ -95,8 +112,7 @@ pub fn sources(pieces: &[Piece<'_>]) -> Vec<Source> {
         match item {
             Item::Text(line, t) => {
                 let after_url = segs.last().is_some_and(|s| !s.urls.is_empty());
-                let joined = LEADING_JOIN.replace(trim(t), "");
-                let cleaned = trim(&joined)
+                let cleaned = trim(strip_leading_join(trim(t)))
                     .trim_end_matches(['.', ',', '。', '、'])
                     .trim()
                     .to_string();

@@ -5,7 +5,11 @@ use super::LineRef;
 
 /// Splits text into numbered lines, lazily.
 pub fn lines(text: &str) -> TextLines<'_> {
-    TextLines { rest: text, number: 1 }
+    TextLines {
+        rest: text,
+        number: 1,
+        has_cr: memchr::memchr(b'\r', text.as_bytes()).is_some(),
+    }
 }
 
 /// The lines of a text (see [`lines`]).
@@ -13,6 +17,8 @@ pub fn lines(text: &str) -> TextLines<'_> {
 pub struct TextLines<'a> {
     rest: &'a str,
     number: usize,
+    /// Whether any line ends in `\r` (else only `\n` is searched for).
+    has_cr: bool,
 }
 
 impl<'a> Iterator for TextLines<'a> {
@@ -23,10 +29,12 @@ impl<'a> Iterator for TextLines<'a> {
             return None;
         }
         let bytes = self.rest.as_bytes();
-        let end = bytes
-            .iter()
-            .position(|&b| b == b'\n' || b == b'\r')
-            .unwrap_or(bytes.len());
+        let end = if self.has_cr {
+            memchr::memchr2(b'\n', b'\r', bytes)
+        } else {
+            memchr::memchr(b'\n', bytes)
+        }
+        .unwrap_or(bytes.len());
         let line = LineRef {
             number: self.number,
             text: &self.rest[..end],
@@ -50,5 +58,7 @@ mod tests {
     fn mixed_line_endings_keep_numbers() {
         let got: Vec<(usize, &str)> = lines("a\r\nb\rc\nd").map(|l| (l.number, l.text)).collect();
         assert_eq!(got, vec![(1, "a"), (2, "b"), (3, "c"), (4, "d")]);
+        let got: Vec<(usize, &str)> = lines("a\n\nb\n").map(|l| (l.number, l.text)).collect();
+        assert_eq!(got, vec![(1, "a"), (2, ""), (3, "b")]);
     }
 }
