@@ -90,11 +90,6 @@ fn month(m: usize) -> &'static str {
 fn main() {
     let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100_000);
     let dir = tempfile::tempdir().expect("tempdir");
-    if let Ok(keep) = std::env::var("KEEP") {
-        let (ja, en) = generate(n);
-        std::fs::write(format!("{keep}/ja.txt"), ja).unwrap();
-        std::fs::write(format!("{keep}/en.txt"), en).unwrap();
-    }
     let (ja, en) = generate(n);
     std::fs::write(dir.path().join("ja.txt"), &ja).expect("write");
     std::fs::write(dir.path().join("en.txt"), &en).expect("write");
