@@ -119,7 +119,12 @@ fn list(ns: &BTreeSet<u32>) -> String {
 
 fn compare_entries(a: &Document, ea: &Entry, b: &Document, eb: &Entry, out: &mut Vec<Finding>) {
     let other = lang_name(a.lang);
-    let (fa, fb) = (footnote_set(ea), footnote_set(eb));
+    // The same footnotes in the same order need no sets.
+    let (fa, fb) = if ea.footnotes == eb.footnotes {
+        (BTreeSet::new(), BTreeSet::new())
+    } else {
+        (footnote_set(ea), footnote_set(eb))
+    };
     if fa != fb {
         let diff: Vec<u32> = fa.symmetric_difference(&fb).copied().collect();
         let mut f = Finding::new(
@@ -185,18 +190,30 @@ fn compare_entries(a: &Document, ea: &Entry, b: &Document, eb: &Entry, out: &mut
 }
 
 /// Figure values with their text as written.
-type Values = Vec<(f64, String)>;
+type Values<'e> = Vec<(f64, &'e str)>;
 
 /// A rule that pairs two sources.
 type PairRule<'r> = &'r dyn Fn(&Source, &Source) -> bool;
 
 fn compare_figures(a: &Document, ea: &Entry, b: &Document, eb: &Entry, out: &mut Vec<Finding>) {
+    // Nothing can disagree when one side gives no figure, or both give the same ones in the same order.
+    if ea.figures.is_empty()
+        || eb.figures.is_empty()
+        || (ea.figures.len() == eb.figures.len()
+            && ea
+                .figures
+                .iter()
+                .zip(eb.figures.iter())
+                .all(|(x, y)| x.unit == y.unit && same(x.value, y.value)))
+    {
+        return;
+    }
     let mut by_unit: BTreeMap<Unit, (Values, Values)> = BTreeMap::new();
     for f in &ea.figures {
-        by_unit.entry(f.unit).or_default().0.push((f.value, f.text.to_string()));
+        by_unit.entry(f.unit).or_default().0.push((f.value, &f.text));
     }
     for f in &eb.figures {
-        by_unit.entry(f.unit).or_default().1.push((f.value, f.text.to_string()));
+        by_unit.entry(f.unit).or_default().1.push((f.value, &f.text));
     }
     for (unit, (mut xa, mut xb)) in by_unit {
         // Remove the values both sides share; what is left on both sides disagrees.
@@ -211,7 +228,7 @@ fn compare_figures(a: &Document, ea: &Entry, b: &Document, eb: &Entry, out: &mut
         if xa.is_empty() || xb.is_empty() {
             continue;
         }
-        let show = |xs: &[(f64, String)]| xs.iter().map(|(_, t)| format!("{t:?}")).collect::<Vec<_>>().join(", ");
+        let show = |xs: &[(f64, &str)]| xs.iter().map(|(_, t)| format!("{t:?}")).collect::<Vec<_>>().join(", ");
         out.push(
             Finding::new(
                 Kind::FigureMismatch,
