@@ -103,7 +103,7 @@ fn japanese(t: &str) -> Vec<Figure> {
             text.find(|c: char| !"〇一二三四五六七八九十百千".contains(c))
                 .unwrap_or(text.len())
         };
-        let Some(mut value) = parse_ja_number(&text[..num_len]) else {
+        let Some(value) = parse_ja_number(&text[..num_len]) else {
             continue;
         };
         let rest = text[num_len..].trim_start();
@@ -111,28 +111,36 @@ fn japanese(t: &str) -> Vec<Figure> {
             Some(p) => (*p, rest[p.len()..].trim_start()),
             None => ("", rest),
         };
-        value *= match mult {
-            "万" => 1e4,
-            "億" => 1e8,
-            "千" => 1e3,
-            _ => 1.0,
-        };
-        let unit = match rest {
-            "名" | "人" => Unit::People,
-            "米ドル" | "ドル" => Unit::Dollars,
-            "円" => Unit::Yen,
-            "件" => Unit::Cases,
-            "パーセント" => Unit::Percent,
-            "社" => Unit::Companies,
-            _ => Unit::Countries,
-        };
         out.push(Figure {
-            value,
-            unit,
+            value: value * ja_multiplier(mult),
+            unit: ja_unit(rest),
             text: text.into(),
         });
     }
     out
+}
+
+/// The factor of a Japanese multiplier (`万`, `億`, `千`; anything else is 1).
+fn ja_multiplier(mult: &str) -> f64 {
+    match mult {
+        "万" => 1e4,
+        "億" => 1e8,
+        "千" => 1e3,
+        _ => 1.0,
+    }
+}
+
+/// What a Japanese counter counts.
+fn ja_unit(counter: &str) -> Unit {
+    match counter {
+        "名" | "人" => Unit::People,
+        "米ドル" | "ドル" => Unit::Dollars,
+        "円" => Unit::Yen,
+        "件" => Unit::Cases,
+        "パーセント" => Unit::Percent,
+        "社" => Unit::Companies,
+        _ => Unit::Countries,
+    }
 }
 
 fn parse_ja_number(s: &str) -> Option<f64> {
@@ -534,25 +542,11 @@ mod tests {
             if before.is_some_and(|b| b == '第' || b.is_ascii_digit() || b == '.') {
                 continue;
             }
-            let Some(mut value) = parse_ja_number(&c["num"]) else {
+            let Some(value) = parse_ja_number(&c["num"]) else {
                 continue;
             };
-            value *= match c.name("mult").map(|m| m.as_str()) {
-                Some("万") => 1e4,
-                Some("億") => 1e8,
-                Some("千") => 1e3,
-                _ => 1.0,
-            };
-            let unit = match &c["unit"] {
-                "名" | "人" => Unit::People,
-                "米ドル" | "ドル" => Unit::Dollars,
-                "円" => Unit::Yen,
-                "件" => Unit::Cases,
-                "パーセント" => Unit::Percent,
-                "社" => Unit::Companies,
-                _ => Unit::Countries,
-            };
-            out.push((value, unit, m.as_str().to_string()));
+            let mult = ja_multiplier(c.name("mult").map_or("", |m| m.as_str()));
+            out.push((value * mult, ja_unit(&c["unit"]), m.as_str().to_string()));
         }
         out
     }
