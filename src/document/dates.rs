@@ -370,8 +370,17 @@ fn from_year(c: &C) -> Option<DateSpan> {
     }))
 }
 
-/// The date of [`DATES`] or [`YEAR`] that starts at (anchored) or after `from`.
-fn search(re: &meta::Regex, t: &str, from: usize, anchored: bool) -> Option<Found> {
+/// Which date grammar a search uses.
+#[derive(Clone, Copy)]
+enum Grammar {
+    /// [`DATES`]: full and partial dates of every form.
+    Dates,
+    /// [`YEAR`]: a bare year.
+    Year,
+}
+
+/// The date of `grammar` that starts at (anchored) or after `from`.
+fn search(grammar: Grammar, t: &str, from: usize, anchored: bool) -> Option<Found> {
     thread_local! {
         static CAPS: std::cell::RefCell<(Captures, Captures)> =
             std::cell::RefCell::new((DATES.create_captures(), YEAR.create_captures()));
@@ -379,23 +388,24 @@ fn search(re: &meta::Regex, t: &str, from: usize, anchored: bool) -> Option<Foun
     let input = Input::new(t)
         .range(from..)
         .anchored(if anchored { Anchored::Yes } else { Anchored::No });
-    let year = std::ptr::eq(re, &*YEAR);
     CAPS.with_borrow_mut(|(dates_caps, year_caps)| {
-        let caps = if year { year_caps } else { dates_caps };
+        let (re, caps, table) = match grammar {
+            Grammar::Dates => (&*DATES, dates_caps, &*DATES_GROUPS),
+            Grammar::Year => (&*YEAR, year_caps, &*YEAR_GROUPS),
+        };
         re.search_captures(&input, caps);
         let m = caps.get_match()?;
         let pattern = m.pattern().as_usize();
-        let groups = if year {
-            &YEAR_GROUPS[pattern]
-        } else {
-            &DATES_GROUPS[pattern]
+        let c = C {
+            caps,
+            groups: &table[pattern],
+            hay: t,
         };
-        let c = C { caps, groups, hay: t };
-        let span = match (year, pattern) {
-            (true, _) => from_year(&c),
-            (false, 0) => from_ja(&c),
-            (false, 3) => from_iso(&c),
-            _ => from_en(&c),
+        let span = match (grammar, pattern) {
+            (Grammar::Year, _) => from_year(&c),
+            (Grammar::Dates, 0) => from_ja(&c),
+            (Grammar::Dates, 3) => from_iso(&c),
+            (Grammar::Dates, _) => from_en(&c),
         }?;
         Some(Found {
             span,
@@ -415,7 +425,7 @@ pub fn find_first(text: &str) -> Option<Found> {
     if !has_four_digits(t) && !era {
         return None;
     }
-    let found = search(&DATES, t, 0, false).or_else(|| search(&YEAR, t, 0, false))?;
+    let found = search(Grammar::Dates, t, 0, false).or_else(|| search(Grammar::Year, t, 0, false))?;
     Some(extend_range(t, found))
 }
 
@@ -439,7 +449,7 @@ fn extend_range(t: &str, found: Found) -> Found {
     let Some(m) = RANGE_TAIL.find(&t[found.end..]) else {
         return found;
     };
-    match search(&DATES, t, found.end + m.end(), true) {
+    match search(Grammar::Dates, t, found.end + m.end(), true) {
         Some(next) => Found {
             span: DateSpan {
                 start: found.span.start,
@@ -466,7 +476,7 @@ pub fn leading(text: &str) -> Option<Found> {
     if !t[lead..].starts_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '令' | '平' | '昭' | '大')) {
         return None;
     }
-    let found = search(&DATES, t, lead, true).or_else(|| search(&YEAR, t, lead, true))?;
+    let found = search(Grammar::Dates, t, lead, true).or_else(|| search(Grammar::Year, t, lead, true))?;
     let found = extend_range(t, found);
     let after = t[found.end..].chars().next();
     let sep_ok = match after {

@@ -410,13 +410,17 @@ fn tokenize(t: &str) -> Vec<Tok> {
 /// The value of digits with thousands separators and a decimal point, read
 /// without allocating (`4,500` → 4500, `1.5` → 1.5).
 fn parse_digits(d: &[u8]) -> Option<f64> {
+    let keep = |c: &u8| c.is_ascii_digit() || *c == b'.';
     let mut buf = [0u8; 64];
+    if d.iter().filter(|c| keep(c)).count() > buf.len() {
+        // An absurdly long number: read it through a String, as any other.
+        let s: String = d.iter().filter(|c| keep(c)).map(|&c| char::from(c)).collect();
+        return s.parse().ok();
+    }
     let mut n = 0;
-    for &c in d {
-        if c.is_ascii_digit() || c == b'.' {
-            *buf.get_mut(n)? = c;
-            n += 1;
-        }
+    for c in d.iter().filter(|c| keep(c)) {
+        buf[n] = *c;
+        n += 1;
     }
     std::str::from_utf8(&buf[..n]).ok()?.parse().ok()
 }
@@ -565,6 +569,12 @@ mod tests {
                 japanese(&t).into_iter().map(|f| (f.value, f.unit, f.text.to_string())).collect();
             proptest::prop_assert_eq!(got, japanese_by_captures(&t), "{:?}", t);
         }
+    }
+
+    #[test]
+    fn very_long_numbers_still_count() {
+        let text = format!("about 1{} people", "0".repeat(70));
+        assert_eq!(figs(&text), vec![(1e70, Unit::People)]);
     }
 
     #[test]

@@ -163,8 +163,7 @@ pub fn sources(pieces: &[Piece<'_>]) -> Vec<Source> {
     }
 
     // 3. Read each segment's publisher, title and date.
-    let mut out = segs
-        .into_iter()
+    segs.into_iter()
         .filter(|s| !s.text.is_empty() || !s.urls.is_empty())
         .map(|s| {
             let (publisher, title, date) = describe(&s.text);
@@ -194,10 +193,7 @@ pub fn sources(pieces: &[Piece<'_>]) -> Vec<Source> {
                 locator: s.locator.map(String::into_boxed_str),
             }
         })
-        .collect::<Vec<_>>();
-    // Most references cite one source with one URL: no spare capacity kept.
-    out.shrink_to_fit();
-    out
+        .collect()
 }
 
 fn push_text<'a>(items: &mut Vec<Item<'a>>, line: usize, text: &'a str) {
