@@ -193,24 +193,47 @@ const JA: &str = r"(?x)
         )?";
 
 /// The date patterns, most specific first: Japanese, month-day-year,
-/// day-month-year, ISO, month-year. One multi-pattern regex finds the earliest
-/// date of any form in one pass (at equal starts the earlier pattern wins);
-/// each pattern has its own capture names.
-static DATES: LazyLock<meta::Regex> = LazyLock::new(|| {
-    let en_mdy = format!(
-        r"\b(?P<m>{MONTH})\.?\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s*{RANGE_EN}\s*(?:(?P<m2>{MONTH})\.?\s+)?(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?)?,?\s+(?P<y>[0-9]{{4}})\b"
-    );
-    let en_dmy = format!(
-        r"\b(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s*{RANGE_EN}\s*(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?)?\s+(?P<m>{MONTH})\.?,?\s+(?P<y>[0-9]{{4}})\b"
-    );
-    let iso = r"\b(?P<y>[0-9]{4})[-/.](?P<m>[0-9]{1,2})[-/.](?P<d>[0-9]{1,2})\b";
-    let en_my = format!(r"\b(?P<m>{MONTH})\.?,?\s+(?P<y>[0-9]{{4}})\b");
-    meta::Regex::new_many(&[JA, en_mdy.as_str(), en_dmy.as_str(), iso, en_my.as_str()]).expect("valid regex")
-});
+/// day-month-year, ISO, month-year, with `b` for their word boundaries. One
+/// multi-pattern regex finds the earliest date of any form in one pass (at
+/// equal starts the earlier pattern wins); each pattern has its own capture
+/// names. Every pattern but the Japanese one starts and ends with a boundary.
+fn date_patterns(b: &str) -> Vec<String> {
+    vec![
+        JA.to_string(),
+        format!(
+            r"{b}(?P<m>{MONTH})\.?\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s*{RANGE_EN}\s*(?:(?P<m2>{MONTH})\.?\s+)?(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?)?,?\s+(?P<y>[0-9]{{4}}){b}"
+        ),
+        format!(
+            r"{b}(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s*{RANGE_EN}\s*(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?)?\s+(?P<m>{MONTH})\.?,?\s+(?P<y>[0-9]{{4}}){b}"
+        ),
+        format!(r"{b}(?P<y>[0-9]{{4}})[-/.](?P<m>[0-9]{{1,2}})[-/.](?P<d>[0-9]{{1,2}}){b}"),
+        format!(r"{b}(?P<m>{MONTH})\.?,?\s+(?P<y>[0-9]{{4}}){b}"),
+    ]
+}
 
 /// A bare year, used only when no fuller date is found.
+fn year_pattern(b: &str) -> Vec<String> {
+    vec![format!(r"{b}(?P<y>(?:19|20)[0-9]{{2}}){b}")]
+}
+
+/// The patterns as written, with Unicode word boundaries (`年` is a word
+/// character: `2014年` holds no bare year).
+static DATES: LazyLock<meta::Regex> =
+    LazyLock::new(|| meta::Regex::new_many(&date_patterns(r"\b")).expect("valid regex"));
 static YEAR: LazyLock<meta::Regex> =
-    LazyLock::new(|| meta::Regex::new(r"\b(?P<y>(?:19|20)[0-9]{2})\b").expect("valid regex"));
+    LazyLock::new(|| meta::Regex::new_many(&year_pattern(r"\b")).expect("valid regex"));
+
+/// The same patterns with ASCII word boundaries: the lazy DFA gives up on a
+/// Unicode word boundary as soon as it meets a non-ASCII byte (every line of
+/// Japanese), and the search then falls back to a much slower engine. Every
+/// boundary stands next to an ASCII letter or digit of the match, so where
+/// the Unicode boundary holds the ASCII one does too: these find every match
+/// of [`DATES`] and [`YEAR`], and a match whose edges are also Unicode
+/// boundaries is theirs (see [`search`]).
+static DATES_ASCII: LazyLock<meta::Regex> =
+    LazyLock::new(|| meta::Regex::new_many(&date_patterns(r"(?-u:\b)")).expect("valid regex"));
+static YEAR_ASCII: LazyLock<meta::Regex> =
+    LazyLock::new(|| meta::Regex::new_many(&year_pattern(r"(?-u:\b)")).expect("valid regex"));
 
 static RANGE_TAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:-|–|—|~|to|through|until)\s*").expect("valid regex"));
@@ -233,23 +256,39 @@ fn group_table(re: &meta::Regex) -> Vec<[Option<usize>; 9]> {
 static DATES_GROUPS: LazyLock<Vec<[Option<usize>; 9]>> = LazyLock::new(|| group_table(&DATES));
 static YEAR_GROUPS: LazyLock<Vec<[Option<usize>; 9]>> = LazyLock::new(|| group_table(&YEAR));
 
-/// The capture groups of one match, read by name.
-struct C<'t> {
-    caps: &'t Captures,
-    groups: &'t [Option<usize>; 9],
-    hay: &'t str,
+/// Index of each capture group in [`Groups`], as named in [`NAMES`].
+mod g {
+    pub const Y: usize = 0;
+    pub const ERA: usize = 1;
+    pub const EY: usize = 2;
+    pub const M: usize = 3;
+    pub const D: usize = 4;
+    pub const DJ: usize = 5;
+    pub const Y2: usize = 6;
+    pub const M2: usize = 7;
+    pub const D2: usize = 8;
 }
 
-impl<'t> C<'t> {
-    fn name(&self, name: &str) -> Option<&'t str> {
-        let k = NAMES.iter().position(|n| *n == name)?;
-        let span = self.caps.get_group(self.groups[k]?)?;
-        self.hay.get(span.start..span.end)
+/// The groups of one date match (indexed by [`g`]): read from the regex's
+/// captures, or split by hand from the match ([`split`]).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Groups<'t>([Option<&'t str>; 9]);
+
+impl<'t> Groups<'t> {
+    fn get(&self, k: usize) -> Option<&'t str> {
+        self.0[k]
+    }
+
+    fn from_captures(caps: &Captures, table: &[Option<usize>; 9], hay: &'t str) -> Self {
+        Groups(table.map(|i| {
+            let span = caps.get_group(i?)?;
+            hay.get(span.start..span.end)
+        }))
     }
 }
 
-fn num<T: std::str::FromStr>(c: &C, name: &str) -> Option<T> {
-    c.name(name).and_then(|m| m.parse().ok())
+fn num<T: std::str::FromStr>(c: &Groups, k: usize) -> Option<T> {
+    c.get(k).and_then(|m| m.parse().ok())
 }
 
 fn month_num(name: &str) -> Option<u8> {
@@ -293,16 +332,16 @@ fn era_year(era: &str, n: &str) -> Option<i32> {
     Some(base + n)
 }
 
-fn from_ja(c: &C) -> Option<DateSpan> {
-    let year: i32 = match (num(c, "y"), c.name("era"), c.name("ey")) {
+fn from_ja(c: &Groups) -> Option<DateSpan> {
+    let year: i32 = match (num(c, g::Y), c.get(g::ERA), c.get(g::EY)) {
         (Some(y), _, _) => y,
         (None, Some(era), Some(n)) => era_year(era, n)?,
         _ => return None,
     };
-    let month: Option<u8> = num(c, "m");
-    let mut day: Option<u8> = num(c, "d");
-    let has_end = c.name("d2").is_some();
-    if day.is_some() && c.name("dj").is_none() && !has_end {
+    let month: Option<u8> = num(c, g::M);
+    let mut day: Option<u8> = num(c, g::D);
+    let has_end = c.get(g::D2).is_some();
+    if day.is_some() && c.get(g::DJ).is_none() && !has_end {
         // `2013年5月9` not followed by 日 nor a range is not a day.
         day = None;
     }
@@ -312,9 +351,9 @@ fn from_ja(c: &C) -> Option<DateSpan> {
         day: month.and(day),
     };
     let end = if has_end {
-        let y2 = num(c, "y2").unwrap_or(year);
-        let m2 = num(c, "m2").or(month);
-        let d2 = num(c, "d2");
+        let y2 = num(c, g::Y2).unwrap_or(year);
+        let m2 = num(c, g::M2).or(month);
+        let d2 = num(c, g::D2);
         if start.day.is_none() {
             // `2014年12月~14日` has no start day: not a range we can read.
             start
@@ -331,18 +370,18 @@ fn from_ja(c: &C) -> Option<DateSpan> {
     Some(DateSpan { start, end })
 }
 
-fn from_en(c: &C) -> Option<DateSpan> {
-    let year: i32 = num(c, "y")?;
-    let month = c.name("m").and_then(month_num);
-    let day: Option<u8> = num(c, "d");
+fn from_en(c: &Groups) -> Option<DateSpan> {
+    let year: i32 = num(c, g::Y)?;
+    let month = c.get(g::M).and_then(month_num);
+    let day: Option<u8> = num(c, g::D);
     let start = PartialDate {
         year,
         month,
         day: month.and(day),
     };
-    let end = match num::<u8>(c, "d2") {
+    let end = match num::<u8>(c, g::D2) {
         Some(d2) => {
-            let m2 = c.name("m2").and_then(month_num).or(month);
+            let m2 = c.get(g::M2).and_then(month_num).or(month);
             PartialDate {
                 year,
                 month: m2,
@@ -354,24 +393,24 @@ fn from_en(c: &C) -> Option<DateSpan> {
     Some(DateSpan { start, end })
 }
 
-fn from_iso(c: &C) -> Option<DateSpan> {
+fn from_iso(c: &Groups) -> Option<DateSpan> {
     Some(DateSpan::single(PartialDate {
-        year: num(c, "y")?,
-        month: num(c, "m"),
-        day: num(c, "d"),
+        year: num(c, g::Y)?,
+        month: num(c, g::M),
+        day: num(c, g::D),
     }))
 }
 
-fn from_year(c: &C) -> Option<DateSpan> {
+fn from_year(c: &Groups) -> Option<DateSpan> {
     Some(DateSpan::single(PartialDate {
-        year: num(c, "y")?,
+        year: num(c, g::Y)?,
         month: None,
         day: None,
     }))
 }
 
 /// Which date grammar a search uses.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Grammar {
     /// [`DATES`]: full and partial dates of every form.
     Dates,
@@ -380,39 +419,372 @@ enum Grammar {
 }
 
 /// The date of `grammar` that starts at (anchored) or after `from`.
+///
+/// The regex finds the match (a lazy DFA, no capture engine); the match is
+/// then split into its groups by hand ([`split`]), and only a match the
+/// splitter cannot read is run through the capture engine.
 fn search(grammar: Grammar, t: &str, from: usize, anchored: bool) -> Option<Found> {
+    let (fast, exact) = match grammar {
+        Grammar::Dates => (&*DATES_ASCII, &*DATES),
+        Grammar::Year => (&*YEAR_ASCII, &*YEAR),
+    };
+    let input = Input::new(t)
+        .range(from..)
+        .anchored(if anchored { Anchored::Yes } else { Anchored::No });
+    let m = fast.search(&input)?;
+    // The ASCII-boundary match is the Unicode one when its edges are Unicode
+    // boundaries too (the Japanese pattern has none); else ask the exact regex.
+    let word = |c: Option<char>| c.is_some_and(regex_syntax::is_word_character);
+    let bounded = grammar == Grammar::Dates && m.pattern().as_usize() == 0
+        || !(word(t[..m.start()].chars().next_back()) || word(t[m.end()..].chars().next()));
+    let m = if bounded { m } else { exact.search(&input)? };
+    let pattern = m.pattern().as_usize();
+    let read = |c: &Groups| match (grammar, pattern) {
+        (Grammar::Year, _) => from_year(c),
+        (Grammar::Dates, 0) => from_ja(c),
+        (Grammar::Dates, 3) => from_iso(c),
+        (Grammar::Dates, _) => from_en(c),
+    };
+    let span = match split(grammar, pattern, &t[m.range()]) {
+        Some(c) => read(&c),
+        None => {
+            let input = input.range(m.range()).anchored(Anchored::Pattern(m.pattern()));
+            with_captures(grammar, &input, t, |c| read(c))
+        }
+    }?;
+    Some(Found {
+        span,
+        start: m.start(),
+        end: m.end(),
+    })
+}
+
+/// Runs the capture engine of `grammar` and hands `f` the groups it found.
+fn with_captures<'h, R>(
+    grammar: Grammar,
+    input: &Input<'_>,
+    hay: &'h str,
+    f: impl FnOnce(&Groups<'h>) -> Option<R>,
+) -> Option<R> {
     thread_local! {
         static CAPS: std::cell::RefCell<(Captures, Captures)> =
             std::cell::RefCell::new((DATES.create_captures(), YEAR.create_captures()));
     }
-    let input = Input::new(t)
-        .range(from..)
-        .anchored(if anchored { Anchored::Yes } else { Anchored::No });
     CAPS.with_borrow_mut(|(dates_caps, year_caps)| {
         let (re, caps, table) = match grammar {
             Grammar::Dates => (&*DATES, dates_caps, &*DATES_GROUPS),
             Grammar::Year => (&*YEAR, year_caps, &*YEAR_GROUPS),
         };
-        re.search_captures(&input, caps);
-        let m = caps.get_match()?;
-        let pattern = m.pattern().as_usize();
-        let c = C {
-            caps,
-            groups: &table[pattern],
-            hay: t,
-        };
-        let span = match (grammar, pattern) {
-            (Grammar::Year, _) => from_year(&c),
-            (Grammar::Dates, 0) => from_ja(&c),
-            (Grammar::Dates, 3) => from_iso(&c),
-            (Grammar::Dates, _) => from_en(&c),
-        }?;
-        Some(Found {
-            span,
-            start: m.start(),
-            end: m.end(),
-        })
+        re.search_captures(input, caps);
+        let pattern = caps.pattern()?.as_usize();
+        f(&Groups::from_captures(caps, &table[pattern], hay))
     })
+}
+
+/// A reading position in a date match, for [`split`].
+struct Cur<'t> {
+    s: &'t str,
+    i: usize,
+}
+
+impl<'t> Cur<'t> {
+    fn rest(&self) -> &'t str {
+        &self.s[self.i..]
+    }
+
+    /// `\s*`
+    fn ws(&mut self) {
+        let rest = self.rest();
+        self.i += rest.len() - rest.trim_start().len();
+    }
+
+    /// `\s+`
+    fn ws1(&mut self) -> bool {
+        let at = self.i;
+        self.ws();
+        self.i > at
+    }
+
+    fn lit(&mut self, l: &str) -> bool {
+        let ok = self.rest().starts_with(l);
+        if ok {
+            self.i += l.len();
+        }
+        ok
+    }
+
+    /// The first of `alternatives` that stands here (taken).
+    fn one_of(&mut self, alternatives: &[&'static str]) -> Option<&'static str> {
+        alternatives.iter().copied().find(|a| self.lit(a))
+    }
+
+    /// `[0-9]{1,max}`, greedy.
+    fn digits(&mut self, max: usize) -> Option<&'t str> {
+        let n = self.rest().bytes().take(max).take_while(u8::is_ascii_digit).count();
+        (n > 0).then(|| {
+            self.i += n;
+            &self.s[self.i - n..self.i]
+        })
+    }
+
+    /// `[0-9]{n}`
+    fn digits_exact(&mut self, n: usize) -> Option<&'t str> {
+        let at = self.i;
+        match self.digits(n) {
+            Some(d) if d.len() == n => Some(d),
+            _ => {
+                self.i = at;
+                None
+            }
+        }
+    }
+
+    /// A run of ASCII letters (maybe empty).
+    fn letters(&mut self) -> &'t str {
+        let n = self.rest().bytes().take_while(u8::is_ascii_alphabetic).count();
+        self.i += n;
+        &self.s[self.i - n..self.i]
+    }
+
+    /// `(?:st|nd|rd|th)?`
+    fn ordinal(&mut self) {
+        self.one_of(&["st", "nd", "rd", "th"]);
+    }
+
+    /// `(?:\s*\([月火水木金土日](?:曜日?)?\))?`: a weekday in parentheses.
+    fn weekday(&mut self) {
+        let at = self.i;
+        self.ws();
+        if self.lit("(") && self.one_of(&["月", "火", "水", "木", "金", "土", "日"]).is_some() {
+            if self.lit("曜") {
+                self.lit("日");
+            }
+            if self.lit(")") {
+                return;
+            }
+        }
+        self.i = at;
+    }
+
+    /// `RANGE_EN`
+    fn range_word(&mut self) -> bool {
+        self.one_of(&["-", "‐", "‒", "–", "—", "to", "and", "through", "until", "till", "&"])
+            .is_some()
+    }
+
+    /// `MONTH` as a whole word of letters (what follows it is never a letter).
+    fn month(&mut self) -> Option<&'t str> {
+        let at = self.i;
+        let w = self.letters();
+        if is_month_word(w) {
+            Some(w)
+        } else {
+            self.i = at;
+            None
+        }
+    }
+}
+
+fn is_month_word(w: &str) -> bool {
+    matches!(
+        w,
+        "Jan"
+            | "January"
+            | "Feb"
+            | "February"
+            | "Mar"
+            | "March"
+            | "Apr"
+            | "April"
+            | "May"
+            | "Jun"
+            | "June"
+            | "Jul"
+            | "July"
+            | "Aug"
+            | "August"
+            | "Sep"
+            | "Sept"
+            | "September"
+            | "Oct"
+            | "October"
+            | "Nov"
+            | "November"
+            | "Dec"
+            | "December"
+    )
+}
+
+/// Splits a match of one of the date patterns into its groups by hand.
+///
+/// The reader takes every optional part and every repetition greedily, in
+/// the order the pattern prefers them, which is how the regex picked its
+/// match. Where that greedy reading fails inside a part (the regex would have
+/// backtracked) or does not end where the match ends, it gives up and the
+/// capture engine reads the match instead: the groups are then always the
+/// regex's own (property test `split_reads_the_capture_groups`).
+fn split(grammar: Grammar, pattern: usize, s: &str) -> Option<Groups<'_>> {
+    let mut c = Cur { s, i: 0 };
+    let mut out = Groups::default();
+    let g = &mut out.0;
+    match (grammar, pattern) {
+        (Grammar::Year, _) => g[g::Y] = Some(s),
+        // Japanese.
+        (Grammar::Dates, 0) => {
+            if let Some(y) = c.digits_exact(4) {
+                g[g::Y] = Some(y);
+            } else {
+                g[g::ERA] = Some(c.one_of(&["令和", "平成", "昭和", "大正"])?);
+                c.ws();
+                g[g::EY] = Some(c.digits(2).or_else(|| c.one_of(&["元"]))?);
+            }
+            c.ws();
+            if !c.lit("年") {
+                return None;
+            }
+            c.ws();
+            let at = c.i;
+            match c.digits(2) {
+                Some(m)
+                    if {
+                        c.ws();
+                        c.lit("月")
+                    } =>
+                {
+                    g[g::M] = Some(m);
+                    c.ws();
+                    if let Some(d) = c.digits(2) {
+                        g[g::D] = Some(d);
+                        c.ws();
+                        g[g::DJ] = c.one_of(&["日"]);
+                    }
+                }
+                _ => c.i = at,
+            }
+            c.weekday();
+            let at = c.i;
+            c.ws();
+            if c.one_of(&["~", "-", "‐", "‒", "–", "—", "―", "から", "・", "、", "及び", "および"])
+                .is_some()
+            {
+                c.ws();
+                let at = c.i;
+                match c.digits_exact(4) {
+                    Some(y)
+                        if {
+                            c.ws();
+                            c.lit("年")
+                        } =>
+                    {
+                        g[g::Y2] = Some(y);
+                        c.ws();
+                    }
+                    _ => c.i = at,
+                }
+                let at = c.i;
+                match c.digits(2) {
+                    Some(m)
+                        if {
+                            c.ws();
+                            c.lit("月")
+                        } =>
+                    {
+                        g[g::M2] = Some(m);
+                        c.ws();
+                    }
+                    _ => c.i = at,
+                }
+                g[g::D2] = Some(c.digits(2)?);
+                c.ws();
+                if !c.lit("日") {
+                    return None;
+                }
+                c.weekday();
+            } else {
+                c.i = at;
+            }
+        }
+        // Month day(s), year.
+        (Grammar::Dates, 1) => {
+            g[g::M] = Some(c.month()?);
+            c.lit(".");
+            if !c.ws1() {
+                return None;
+            }
+            g[g::D] = Some(c.digits(2)?);
+            c.ordinal();
+            let at = c.i;
+            c.ws();
+            if c.range_word() {
+                c.ws();
+                let at = c.i;
+                match c.month() {
+                    Some(m)
+                        if {
+                            c.lit(".");
+                            c.ws1()
+                        } =>
+                    {
+                        g[g::M2] = Some(m)
+                    }
+                    _ => c.i = at,
+                }
+                g[g::D2] = Some(c.digits(2)?);
+                c.ordinal();
+            } else {
+                c.i = at;
+            }
+            c.lit(",");
+            if !c.ws1() {
+                return None;
+            }
+            g[g::Y] = Some(c.digits_exact(4)?);
+        }
+        // Day(s) month year.
+        (Grammar::Dates, 2) => {
+            g[g::D] = Some(c.digits(2)?);
+            c.ordinal();
+            let at = c.i;
+            c.ws();
+            if c.range_word() {
+                c.ws();
+                g[g::D2] = Some(c.digits(2)?);
+                c.ordinal();
+            } else {
+                c.i = at;
+            }
+            if !c.ws1() {
+                return None;
+            }
+            g[g::M] = Some(c.month()?);
+            c.lit(".");
+            c.lit(",");
+            if !c.ws1() {
+                return None;
+            }
+            g[g::Y] = Some(c.digits_exact(4)?);
+        }
+        // ISO.
+        (Grammar::Dates, 3) => {
+            g[g::Y] = Some(c.digits_exact(4)?);
+            c.one_of(&["-", "/", "."])?;
+            g[g::M] = Some(c.digits(2)?);
+            c.one_of(&["-", "/", "."])?;
+            g[g::D] = Some(c.digits(2)?);
+        }
+        // Month year.
+        (Grammar::Dates, 4) => {
+            g[g::M] = Some(c.month()?);
+            c.lit(".");
+            c.lit(",");
+            if !c.ws1() {
+                return None;
+            }
+            g[g::Y] = Some(c.digits_exact(4)?);
+        }
+        _ => return None,
+    }
+    (c.i == s.len()).then_some(out)
 }
 
 /// Finds the first date in `text` (year-only dates only when nothing better is there).
@@ -570,6 +942,153 @@ mod tests {
         let f = leading("2009: talks began in March 2010").unwrap();
         assert_eq!(f.span.to_string(), "2009");
         assert_eq!(leading("  • x").map(|f| f.start), None);
+    }
+
+    /// The groups of every match of `grammar` in `t`, as the capture engine
+    /// reads them and as [`split`] does (None where it leaves the match to the
+    /// capture engine).
+    fn both_readings(grammar: Grammar, t: &str) -> Vec<(Groups<'_>, Option<Groups<'_>>)> {
+        let re = match grammar {
+            Grammar::Dates => &*DATES,
+            Grammar::Year => &*YEAR,
+        };
+        let mut out = Vec::new();
+        let mut from = 0;
+        while from <= t.len() {
+            let Some(m) = re.search(&Input::new(t).range(from..)) else {
+                break;
+            };
+            let input = Input::new(t).range(m.range()).anchored(Anchored::Pattern(m.pattern()));
+            let by_regex = with_captures(grammar, &input, t, |c| Some(Groups(c.0))).expect("the match has groups");
+            out.push((by_regex, split(grammar, m.pattern().as_usize(), &t[m.range()])));
+            from = m.end().max(m.start() + 1);
+            while !t.is_char_boundary(from.min(t.len())) {
+                from += 1;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn common_forms_are_split_by_hand() {
+        for t in [
+            "2014年2月3日",
+            "平成26年2月3日（月）",
+            "2014年12月8日~14日",
+            "2013年12月28日~2014年1月3日",
+            "2011年9月",
+            "February 3 to 4, 2014",
+            "March 28 to April 2, 2014",
+            "16 and 17 September 2014",
+            "Sept. 2011",
+            "2015-02-18",
+        ] {
+            let t = fold_width(t);
+            let readings = both_readings(Grammar::Dates, &t);
+            assert_eq!(readings.len(), 1, "{t}");
+            assert_eq!(Some(&readings[0].0), readings[0].1.as_ref(), "{t}");
+        }
+    }
+
+    /// Date-like text: each slot of a Japanese or an English date filled with
+    /// one of its usual forms, nothing, or something near it.
+    fn date_like(choices: &[usize]) -> String {
+        const JA_SLOTS: &[&[&str]] = &[
+            &["", "x", "1", " ", "é"],
+            &["2014", "平成26", "令和 元", "平成123", "20145", "12"],
+            &["年", " 年 ", "", "月"],
+            &["1", "12", "123", "", " 3"],
+            &["月", " 月", "", "日"],
+            &["3", "28", "", "123", " 9 "],
+            &["日", "", " 日"],
+            &["", "(月)", "（火曜日）", "(水曜)", "(x)", " (金)"],
+            &["", "~", " - ", "から", "・", "及び", "、", "x"],
+            &["", "2015年", "2015", "1月", "12 月 "],
+            &["4", "14", "", "123"],
+            &["日", "", "日(土)"],
+            &["", ":", "x", "3"],
+        ];
+        const EN_SLOTS: &[&[&str]] = &[
+            &["", "x ", "16 ", "16th and 17 ", "3-", "1", "年", "é", "_", "²"],
+            &["May", "Sept.", "September", "Mar", "Marchx", "may", ""],
+            &[" ", "", ".  ", ","],
+            &["3", "28", "123", "", "3rd", "5th"],
+            &["", " to ", "-", " and ", "through", "rough", "&", " until "],
+            &["", "April ", "Apr. ", "Aprilx "],
+            &["4", "14", "", "4th"],
+            &[", ", " ", ",", "", ",  "],
+            &["2014", "201", "20145", "1999"],
+            &["", ":", "x", "-03-04", "年", "é", "_", "²", "-3-4年"],
+        ];
+        let slots = if choices[0].is_multiple_of(2) { JA_SLOTS } else { EN_SLOTS };
+        slots
+            .iter()
+            .zip(&choices[1..])
+            .map(|(options, &k)| options[k % options.len()])
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        #[test]
+        fn split_reads_the_capture_groups(
+            a in proptest::collection::vec(0usize..64, 14),
+            b in proptest::collection::vec(0usize..64, 14),
+        ) {
+            let t = format!("{} {}", fold_width(&date_like(&a)), fold_width(&date_like(&b)));
+            for grammar in [Grammar::Dates, Grammar::Year] {
+                for (by_regex, by_hand) in both_readings(grammar, &t) {
+                    if let Some(by_hand) = by_hand {
+                        proptest::prop_assert_eq!(&by_hand, &by_regex, "{:?}", t);
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        /// [`search`] finds with ASCII word boundaries what the patterns with
+        /// Unicode boundaries find.
+        #[test]
+        fn search_finds_what_the_unicode_patterns_find(
+            a in proptest::collection::vec(0usize..64, 14),
+            b in proptest::collection::vec(0usize..64, 14),
+            anchored in proptest::bool::ANY,
+        ) {
+            let t = format!("{}{}", fold_width(&date_like(&a)), fold_width(&date_like(&b)));
+            for grammar in [Grammar::Dates, Grammar::Year] {
+                let exact = match grammar {
+                    Grammar::Dates => &*DATES,
+                    Grammar::Year => &*YEAR,
+                };
+                let mut from = 0;
+                while from <= t.len() {
+                    let input = Input::new(&t)
+                        .range(from..)
+                        .anchored(if anchored { Anchored::Yes } else { Anchored::No });
+                    let want = exact.search(&input).map(|m| (m.start(), m.end()));
+                    let got = search(grammar, &t, from, anchored).map(|f| (f.start, f.end));
+                    proptest::prop_assert_eq!(got, want, "{:?} from {}", t, from);
+                    from += t[from..].chars().next().map_or(1, char::len_utf8);
+                }
+            }
+        }
+    }
+
+    /// The splitter reads most date-like matches itself (else it would be no faster).
+    #[test]
+    fn split_reads_most_matches() {
+        let (mut total, mut by_hand) = (0, 0);
+        for seed in 0..4000usize {
+            let choices: Vec<usize> = (0..14).map(|k| (seed * 7919 + k * 104_729) / (k + 1) % 64).collect();
+            let t = fold_width(&date_like(&choices)).into_owned();
+            for (_, hand) in both_readings(Grammar::Dates, &t) {
+                total += 1;
+                by_hand += usize::from(hand.is_some());
+            }
+        }
+        assert!(total > 1000 && by_hand * 10 > total * 9, "{by_hand} of {total}");
     }
 
     #[test]

@@ -128,28 +128,67 @@ fn heading_text(line: &str) -> String {
     trim(t).to_lowercase()
 }
 
-static REF_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:\[(?P<a>[^\]\s]{1,40})\]|\((?P<b>[0-9][^)\s]{0,39})\)|(?P<c>[0-9]{1,40})[.)](?:\s|$))")
-        .expect("valid regex")
-});
-
 /// A reference number at the start of a line: Some(Ok(n)), Some(Err(text)) for an unusable number.
 fn ref_number(line: &str) -> Option<(Result<u32, String>, usize)> {
     let folded = fold_width(line);
     let (rest, _) = strip_bullet(&folded);
-    let c = REF_NUMBER.captures(rest)?;
-    let raw = c.name("a").or_else(|| c.name("b")).or_else(|| c.name("c"))?.as_str();
+    let (raw, end) = number_label(rest)?;
     if !raw.starts_with(|ch: char| ch.is_ascii_digit()) {
         return None;
     }
-    // Byte length consumed, measured on the original line.
-    let consumed_chars = folded[..folded.len() - rest.len()].chars().count() + rest[..c.get(0)?.end()].chars().count();
-    let consumed = line.char_indices().nth(consumed_chars).map_or(line.len(), |(i, _)| i);
+    // Byte length consumed, measured on the original line (folding keeps the
+    // characters, not their widths).
+    let consumed = if matches!(folded, std::borrow::Cow::Borrowed(_)) {
+        folded.len() - rest.len() + end
+    } else {
+        let consumed_chars = folded[..folded.len() - rest.len()].chars().count() + rest[..end].chars().count();
+        line.char_indices().nth(consumed_chars).map_or(line.len(), |(i, _)| i)
+    };
     let parsed = match raw.parse::<u32>() {
         Ok(n) if n > 0 => Ok(n),
         _ => Err(raw.to_string()),
     };
     Some((parsed, consumed))
+}
+
+/// The label of a numbered item at the start of `t` (after white space):
+/// `[a]` (1–40 characters, no `]` nor space), `(1…)` (a digit, then up to 39
+/// characters, no `)` nor space) or `12.` / `12)` followed by white space or
+/// the end. Returns the label and where the match ends.
+fn number_label(t: &str) -> Option<(&str, usize)> {
+    let start = t.len() - t.trim_start().len();
+    let s = &t[start..];
+    // Characters up to `close`, none of them white space, at most `max`.
+    let bracketed = |open_len: usize, close: char, max: usize| -> Option<(&str, usize)> {
+        let inner = &s[open_len..];
+        for (n, (i, c)) in inner.char_indices().enumerate() {
+            if c == close {
+                return (n > 0).then(|| (&inner[..i], start + open_len + i + 1));
+            }
+            if c.is_whitespace() || n == max {
+                return None;
+            }
+        }
+        None
+    };
+    match s.as_bytes().first()? {
+        b'[' => bracketed(1, ']', 40),
+        b'(' if s.as_bytes().get(1).is_some_and(u8::is_ascii_digit) => bracketed(1, ')', 40),
+        b'0'..=b'9' => {
+            let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 40 || !matches!(s.as_bytes().get(digits), Some(b'.' | b')')) {
+                return None;
+            }
+            // The white space after the label is part of the match.
+            let space = match s[digits + 1..].chars().next() {
+                None => 0,
+                Some(c) if c.is_whitespace() => c.len_utf8(),
+                Some(_) => return None,
+            };
+            Some((&s[..digits], start + digits + 1 + space))
+        }
+        _ => None,
+    }
 }
 
 /// What one pass over the lines finds: the reference heading, the number of
@@ -409,5 +448,31 @@ mod tests {
         );
         assert!(ref_number("2014年2月3日付").is_none());
         assert!(ref_number("[Japan]").is_none());
+        assert_eq!(ref_number("（３）外務省"), ref_number("（３）外務省"));
+        let (_, consumed) = ref_number("　［１２］　時事").unwrap();
+        assert_eq!(&"　［１２］　時事"[consumed..], "　時事");
+    }
+
+    /// The regex the hand-written [`number_label`] replaced.
+    fn label_by_regex(t: &str) -> Option<(&str, usize)> {
+        let re =
+            Regex::new(r"^\s*(?:\[(?P<a>[^\]\s]{1,40})\]|\((?P<b>[0-9][^)\s]{0,39})\)|(?P<c>[0-9]{1,40})[.)](?:\s|$))")
+                .unwrap();
+        let c = re.captures(t)?;
+        let raw = c.name("a").or_else(|| c.name("b")).or_else(|| c.name("c"))?.as_str();
+        Some((raw, c.get(0)?.end()))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn number_label_reads_what_the_regex_read(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "[", "]", "(", ")", " ", "\u{a0}", "\t", ".", "1", "0", "12", "9999999999", "a", "注", "　", "x y",
+            ]), 0..16)
+        ) {
+            let t: String = parts.concat();
+            proptest::prop_assert_eq!(number_label(&t), label_by_regex(&t), "{:?}", t);
+        }
     }
 }

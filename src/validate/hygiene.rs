@@ -1,6 +1,6 @@
 //! Citation completeness and URL hygiene within one document.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::{Finding, Kind};
 use crate::document::{Document, Hygiene};
@@ -8,7 +8,7 @@ use crate::document::{Document, Hygiene};
 pub fn check(doc: &Document) -> Vec<Finding> {
     let mut out = Vec::new();
     let file = doc.path.as_str();
-    let mut first_use: HashMap<&str, (u32, usize)> = HashMap::new();
+    let mut first_use: HashMap<&str, (u32, usize)> = HashMap::with_capacity(doc.references.len());
     for r in &doc.references {
         let many = r.sources.len() > 1;
         for (i, s) in r.sources.iter().enumerate() {

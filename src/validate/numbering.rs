@@ -1,7 +1,9 @@
 //! Numbering within one document: duplicates, gaps, cited-but-missing,
 //! listed-but-never-cited, first citations out of order, unusable numbers.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashSet, HashSetExt};
 
 use super::{Finding, Kind};
 use crate::document::{AnomalyKind, Document};
@@ -48,7 +50,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
     }
 
     // Markers: cited-but-missing and order of first citation.
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::with_capacity(doc.markers.len());
     let mut max_seen = 0u32;
     for m in &doc.markers {
         if !seen.insert(m.number) {
