@@ -292,20 +292,21 @@ fn num<T: std::str::FromStr>(c: &Groups, k: usize) -> Option<T> {
 }
 
 fn month_num(name: &str) -> Option<u8> {
-    let key: String = name.chars().take(3).collect::<String>().to_ascii_lowercase();
-    let m = match key.as_str() {
-        "jan" => 1,
-        "feb" => 2,
-        "mar" => 3,
-        "apr" => 4,
-        "may" => 5,
-        "jun" => 6,
-        "jul" => 7,
-        "aug" => 8,
-        "sep" => 9,
-        "oct" => 10,
-        "nov" => 11,
-        "dec" => 12,
+    let b = name.as_bytes();
+    let key = [b.first()?, b.get(1)?, b.get(2)?].map(u8::to_ascii_lowercase);
+    let m = match &key {
+        b"jan" => 1,
+        b"feb" => 2,
+        b"mar" => 3,
+        b"apr" => 4,
+        b"may" => 5,
+        b"jun" => 6,
+        b"jul" => 7,
+        b"aug" => 8,
+        b"sep" => 9,
+        b"oct" => 10,
+        b"nov" => 11,
+        b"dec" => 12,
         _ => return None,
     };
     Some(m)
@@ -1020,7 +1021,11 @@ mod tests {
             &["2014", "201", "20145", "1999"],
             &["", ":", "x", "-03-04", "年", "é", "_", "²", "-3-4年"],
         ];
-        let slots = if choices[0].is_multiple_of(2) { JA_SLOTS } else { EN_SLOTS };
+        let slots = if choices[0].is_multiple_of(2) {
+            JA_SLOTS
+        } else {
+            EN_SLOTS
+        };
         slots
             .iter()
             .zip(&choices[1..])

@@ -51,20 +51,62 @@ pub struct Figure {
 /// Extracts the figures of a text in either language.
 pub fn extract(text: &str) -> Vec<Figure> {
     let folded = fold_width(text);
-    // Every Japanese counter ends in one of these characters.
-    let mut out = if folded.contains(['名', '人', 'ル', '円', '国', '件', 'ト', '社']) {
-        japanese(&folded)
-    } else {
-        Vec::new()
-    };
-    // An English figure needs a unit word, `$` or `%`: text with none of them has none.
-    if folded
-        .bytes()
-        .any(|b| b.is_ascii_alphabetic() || b == b'$' || b == b'%')
-    {
+    let (ja, en) = scripts(folded.as_bytes());
+    let mut out = if ja { japanese(&folded) } else { Vec::new() };
+    if en {
         out.extend(english(&folded));
     }
     out
+}
+
+/// The characters every Japanese counter ends in (`名`, `人`, `ル`, `円`, `国`,
+/// `件`, `ト`, `社`), in UTF-8.
+const COUNTER_ENDS: [[u8; 3]; 8] = [
+    *b"\xE5\x90\x8D",
+    *b"\xE4\xBA\xBA",
+    *b"\xE3\x83\xAB",
+    *b"\xE5\x86\x86",
+    *b"\xE5\x9B\xBD",
+    *b"\xE4\xBB\xB6",
+    *b"\xE3\x83\x88",
+    *b"\xE7\xA4\xBE",
+];
+
+/// Which readers a text needs, in one pass over its bytes: the Japanese one
+/// if a counter character stands in it, the English one if it has a Latin
+/// letter (every unit is a word), `$` or `%`.
+fn scripts(b: &[u8]) -> (bool, bool) {
+    const EN: u8 = 1;
+    const JA_LAST: u8 = 2;
+    static CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut c = 0;
+        while c < 256 {
+            let b = c as u8;
+            if b.is_ascii_alphabetic() || b == b'$' || b == b'%' {
+                t[c] = EN;
+            }
+            c += 1;
+        }
+        let mut k = 0;
+        while k < COUNTER_ENDS.len() {
+            t[COUNTER_ENDS[k][2] as usize] = JA_LAST;
+            k += 1;
+        }
+        t
+    };
+    let (mut ja, mut en) = (false, false);
+    for (i, &byte) in b.iter().enumerate() {
+        match CLASS[byte as usize] {
+            EN => en = true,
+            JA_LAST if i >= 2 && COUNTER_ENDS.iter().any(|c| c[..] == b[i - 2..=i]) => ja = true,
+            _ => continue,
+        }
+        if ja && en {
+            break;
+        }
+    }
+    (ja, en)
 }
 
 static JA: LazyLock<Regex> = LazyLock::new(|| {
@@ -553,6 +595,49 @@ mod tests {
             out.push((value * mult, ja_unit(&c["unit"]), m.as_str().to_string()));
         }
         out
+    }
+
+    #[test]
+    fn scripts_sees_counters_and_latin_letters() {
+        for (t, want) in [
+            ("約300名が出席", (true, false)),
+            ("100人", (true, false)),
+            ("10億ドル", (true, false)),
+            ("5万円", (true, false)),
+            ("30カ国", (true, false)),
+            ("12件", (true, false)),
+            ("50パーセント", (true, false)),
+            ("3社", (true, false)),
+            ("日米会合", (false, false)),
+            ("300 officials", (false, true)),
+            ("US$5", (false, true)),
+            ("5%", (false, true)),
+            ("300 名 and more", (true, true)),
+        ] {
+            assert_eq!(scripts(t.as_bytes()), want, "{t}");
+            let by_chars = (
+                t.contains(['名', '人', 'ル', '円', '国', '件', 'ト', '社']),
+                t.bytes().any(|b| b.is_ascii_alphabetic() || b == b'$' || b == b'%'),
+            );
+            assert_eq!(scripts(t.as_bytes()), by_chars, "{t}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn scripts_reads_what_the_char_search_read(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "名", "人", "ル", "円", "国", "件", "ト", "社", "」", "会", "ド", "a", "Z", "$", "%", "1", " ", "é", "\u{3000}",
+            ]), 0..12)
+        ) {
+            let t: String = parts.concat();
+            let by_chars = (
+                t.contains(['名', '人', 'ル', '円', '国', '件', 'ト', '社']),
+                t.bytes().any(|b| b.is_ascii_alphabetic() || b == b'$' || b == b'%'),
+            );
+            proptest::prop_assert_eq!(scripts(t.as_bytes()), by_chars, "{:?}", t);
+        }
     }
 
     proptest::proptest! {

@@ -270,7 +270,16 @@ fn clean(raw: &str, after: &str, english_style: bool) -> Cleaned {
         });
     }
     let url = &raw[..body_end];
-    let (norm, host) = match url::Url::parse(url) {
+    let (norm, host) = match canonical_as_written(url) {
+        Some(host) => (None, Some(host)),
+        None => parse_key(url, &mut hygiene),
+    };
+    (url.to_string(), end, hygiene, norm, host)
+}
+
+/// The comparison key and host span of a URL, by the `url` crate.
+fn parse_key(url: &str, hygiene: &mut Vec<Hygiene>) -> (Option<Box<str>>, Option<(u32, u32)>) {
+    match url::Url::parse(url) {
         Ok(mut parsed) => {
             if let Err(reason) = check_host(&parsed) {
                 hygiene.push(Hygiene::Invalid { reason });
@@ -296,8 +305,55 @@ fn clean(raw: &str, after: &str, english_style: bool) -> Cleaned {
             hygiene.push(Hygiene::Invalid { reason: e.to_string() });
             (None, None)
         }
-    };
-    (url.to_string(), end, hygiene, norm, host)
+    }
+}
+
+/// For the plain URLs most citations hold (`http://www.soumu.go.jp/main_content/000059830.pdf`):
+/// when the URL is already what the `url` crate would make of it (its key is
+/// itself), the span of its host less `www.`; else None and the URL is parsed.
+///
+/// Plain means: a lower-case `http` or `https` scheme; a host of lower-case
+/// ASCII letters, digits and hyphens in non-empty labels, the last starting
+/// with a letter (not an IPv4 address), no `xn--` label; no user, no port; a
+/// path starting with `/` with no dot segment; path and query of characters
+/// the parser keeps as they are; no fragment. A property test checks it
+/// against the `url` crate (`urls::tests::plain_urls_are_their_own_key`).
+fn canonical_as_written(url: &str) -> Option<(u32, u32)> {
+    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"))?;
+    let host_start = url.len() - rest.len();
+    let host_len = rest.find('/')?;
+    let host = &rest[..host_len];
+    if host.is_empty() || u32::try_from(url.len()).is_err() {
+        return None;
+    }
+    for label in host.split('.') {
+        let b = label.as_bytes();
+        if b.is_empty()
+            || label.starts_with("xn--")
+            || !b
+                .iter()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        {
+            return None;
+        }
+    }
+    if !host.rsplit('.').next()?.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return None;
+    }
+    let path = &rest[host_len..];
+    if path.contains("/.")
+        || !path.bytes().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, b'/' | b'-' | b'_' | b'.' | b'~' | b'?' | b'=' | b'&' | b'+' | b',')
+        })
+    {
+        return None;
+    }
+    let mut start = host_start;
+    while url[start..host_start + host_len].starts_with("www.") {
+        start += 4;
+    }
+    Some((start as u32, (host_start + host_len) as u32))
 }
 
 fn scheme_len(raw: &str) -> usize {
@@ -313,11 +369,10 @@ fn run_in_cut(raw: &str) -> Option<usize> {
         let after = &path[i + 1..];
         let word_len = after.find(|c: char| !c.is_alphanumeric()).unwrap_or(after.len());
         let word = &after[..word_len];
-        let lower = word.to_ascii_lowercase();
         // The longest known extension the word starts with.
         let Some(ext) = EXTENSIONS
             .iter()
-            .filter(|e| lower.starts_with(*e))
+            .filter(|e| word.len() >= e.len() && word.as_bytes()[..e.len()].eq_ignore_ascii_case(e.as_bytes()))
             .max_by_key(|e| e.len())
         else {
             continue;
@@ -439,6 +494,50 @@ mod tests {
         assert_eq!(u.host(), Some("example.com"));
         assert_eq!(one("http://[::1]:8080/a", true).host(), Some("[::1]"));
         assert_eq!(one("http://", true).host(), None);
+    }
+
+    /// Key (when not the URL), host span and defects.
+    type Parsed = (Option<Box<str>>, Option<(u32, u32)>, Vec<Hygiene>);
+
+    /// What [`clean`] would make of a URL through the `url` crate alone.
+    fn by_parser(url: &str) -> Parsed {
+        let mut hygiene = Vec::new();
+        let (norm, host) = parse_key(url, &mut hygiene);
+        (norm, host, hygiene)
+    }
+
+    #[test]
+    fn plain_urls_take_the_fast_path() {
+        for u in [
+            "http://www.soumu.go.jp/main_content/000059830.pdf",
+            "https://www.whitehouse.gov/the-press-office/2014/04/25/u-s-japan-joint-statement",
+            "http://www.jiji.com/jc/c?g=pol_30&k=2014020300635",
+            "http://mainichi.jp/select/news/20140205k0000m010119000c.html",
+        ] {
+            assert!(canonical_as_written(u).is_some(), "{u}");
+            assert_eq!(by_parser(u), (None, canonical_as_written(u), Vec::new()), "{u}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        #[test]
+        fn plain_urls_are_their_own_key(
+            scheme in proptest::sample::select(vec!["http://", "https://", "HTTP://", "ftp://", "http:/"]),
+            labels in proptest::collection::vec(proptest::sample::select(vec![
+                "www", "a", "soumu", "go", "jp", "Ab", "1", "0x1", "xn--p1ai", "-", "", "é", "a_b", "a:80", "u@a", "b-",
+            ]), 1..4),
+            lead in proptest::sample::select(vec!["/", "/", "/", "", "?", "#"]),
+            path in proptest::collection::vec(proptest::sample::select(vec![
+                "/", "a", "A", ".", "..", "/.", "%2e", "?", "=", "&", "+", ",", "~", "-", "_", "#", " ", "'", "\\",
+                "\"", "<", "{", "|", "^", "`", "é", ";", "!", "$", "*", "(", "@", ":", "1", "x.pdf",
+            ]), 0..8),
+        ) {
+            let url = format!("{scheme}{}{lead}{}", labels.join("."), path.concat());
+            if let Some(span) = canonical_as_written(&url) {
+                proptest::prop_assert_eq!(by_parser(&url), (None, Some(span), Vec::new()), "{:?}", url);
+            }
+        }
     }
 
     #[test]
