@@ -253,52 +253,55 @@ fn same(x: f64, y: f64) -> bool {
 }
 
 fn compare_references(a: &Document, b: &Document, out: &mut Vec<Finding>) {
-    let (ma, mb) = (first_by_number(a), first_by_number(b));
-    for (n, r) in &ma {
-        if !mb.contains_key(n) && b.reference_heading.is_some() {
-            out.push(
-                Finding::new(
-                    Kind::ReferenceMissingInPair,
-                    &a.path,
-                    r.line,
-                    format!(
-                        "reference [{n}] has no counterpart in the {} version",
-                        lang_name(b.lang)
-                    ),
-                )
-                .footnote(*n),
-            );
-        }
-    }
-    for (n, rb) in &mb {
-        match ma.get(n) {
-            None if a.reference_heading.is_some() => out.push(
-                Finding::new(
-                    Kind::ReferenceMissingInPair,
-                    &b.path,
-                    rb.line,
-                    format!(
-                        "reference [{n}] has no counterpart in the {} version",
-                        lang_name(a.lang)
-                    ),
-                )
-                .footnote(*n),
+    let missing = |d: &Document, r: &Reference, other: &Document| {
+        Finding::new(
+            Kind::ReferenceMissingInPair,
+            &d.path,
+            r.line,
+            format!(
+                "reference [{}] has no counterpart in the {} version",
+                r.number,
+                lang_name(other.lang)
             ),
-            None => {}
-            Some(ra) => compare_sources(a, ra, b, rb, out),
+        )
+        .footnote(r.number)
+    };
+    // Both lists in number order, walked side by side.
+    let (ma, mb) = (first_by_number(a), first_by_number(b));
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (ma.get(i), mb.get(j)) {
+            (Some(ra), Some(rb)) if ra.number == rb.number => {
+                compare_sources(a, ra, b, rb, out);
+                i += 1;
+                j += 1;
+            }
+            (Some(ra), rb) if rb.is_none_or(|rb| ra.number < rb.number) => {
+                if b.reference_heading.is_some() {
+                    out.push(missing(a, ra, b));
+                }
+                i += 1;
+            }
+            (_, Some(rb)) => {
+                if a.reference_heading.is_some() {
+                    out.push(missing(b, rb, a));
+                }
+                j += 1;
+            }
+            (_, None) => break,
         }
     }
 }
 
-fn first_by_number(d: &Document) -> BTreeMap<u32, &Reference> {
-    let mut m = BTreeMap::new();
-    for r in &d.references {
-        m.entry(r.number).or_insert(r);
-    }
-    m
+/// The first reference of each number, in number order.
+fn first_by_number(d: &Document) -> Vec<&Reference> {
+    let mut v: Vec<&Reference> = d.references.iter().collect();
+    // Stable: of equal numbers the first listed stays first, and is kept.
+    v.sort_by_key(|r| r.number);
+    v.dedup_by_key(|r| r.number);
+    v
 }
 
-/// Whether two sources cite a common URL (sources cite one or two URLs: pairwise is cheapest).
 fn share_url(a: &Source, b: &Source) -> bool {
     a.urls.iter().any(|x| b.urls.iter().any(|y| x.key() == y.key()))
 }

@@ -1,9 +1,7 @@
 //! Numbering within one document: duplicates, gaps, cited-but-missing,
 //! listed-but-never-cited, first citations out of order, unusable numbers.
 
-use std::collections::BTreeMap;
-
-use foldhash::{HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::{Finding, Kind};
 use crate::document::{AnomalyKind, Document};
@@ -29,7 +27,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
     }
 
     // Reference numbers: duplicates.
-    let mut listed: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut listed: HashMap<u32, usize> = HashMap::with_capacity(doc.references.len());
     for r in &doc.references {
         match listed.get(&r.number) {
             Some(&first) => out.push(
@@ -102,7 +100,9 @@ pub fn check(doc: &Document) -> Vec<Finding> {
 
     // Gaps in the list that no marker explains (cited gaps are missing references already).
     let mut expected = 1u32;
-    for (&n, &line) in &listed {
+    let mut in_order: Vec<(u32, usize)> = listed.iter().map(|(&n, &line)| (n, line)).collect();
+    in_order.sort_unstable();
+    for (n, line) in in_order {
         if n > expected {
             let gap: Vec<u32> = (expected..n).take(3).collect();
             let cited_inside = (expected..n).take(10_000).any(|g| seen.contains(&g));
