@@ -76,36 +76,19 @@ const COUNTER_ENDS: [[u8; 3]; 8] = [
 /// if a counter character stands in it, the English one if it has a Latin
 /// letter (every unit is a word), `$` or `%`.
 fn scripts(b: &[u8]) -> (bool, bool) {
-    const EN: u8 = 1;
-    const JA_LAST: u8 = 2;
-    static CLASS: [u8; 256] = {
-        let mut t = [0u8; 256];
-        let mut c = 0;
-        while c < 256 {
-            let b = c as u8;
-            if b.is_ascii_alphabetic() || b == b'$' || b == b'%' {
-                t[c] = EN;
-            }
-            c += 1;
-        }
+    let en = b.iter().any(|&c| c.is_ascii_alphabetic() || c == b'$' || c == b'%');
+    // Counters are three-byte characters: told by their last byte, then checked.
+    static LAST: [bool; 256] = {
+        let mut t = [false; 256];
         let mut k = 0;
         while k < COUNTER_ENDS.len() {
-            t[COUNTER_ENDS[k][2] as usize] = JA_LAST;
+            t[COUNTER_ENDS[k][2] as usize] = true;
             k += 1;
         }
         t
     };
-    let (mut ja, mut en) = (false, false);
-    for (i, &byte) in b.iter().enumerate() {
-        match CLASS[byte as usize] {
-            EN => en = true,
-            JA_LAST if i >= 2 && COUNTER_ENDS.iter().any(|c| c[..] == b[i - 2..=i]) => ja = true,
-            _ => continue,
-        }
-        if ja && en {
-            break;
-        }
-    }
+    let ja = !b.is_ascii()
+        && (2..b.len()).any(|i| LAST[b[i] as usize] && COUNTER_ENDS.iter().any(|c| c[..] == b[i - 2..=i]));
     (ja, en)
 }
 
@@ -232,15 +215,8 @@ enum Word {
     Other,
 }
 
-fn classify_word(w: &str) -> Word {
-    let mut buf = [0u8; 24];
-    if w.len() > buf.len() {
-        return Word::Other;
-    }
-    for (d, s) in buf.iter_mut().zip(w.bytes()) {
-        *d = s.to_ascii_lowercase();
-    }
-    let lower = std::str::from_utf8(&buf[..w.len()]).unwrap_or("");
+/// What a word means, given in lower case.
+fn classify_word(lower: &str) -> Word {
     if let Some(u) = unit_word(lower) {
         return Word::Unit(u);
     }
@@ -329,7 +305,8 @@ fn unit_word(w: &str) -> Option<Unit> {
 /// it runs on every entry and is several times faster than a regex with captures).
 fn tokenize(t: &str) -> Vec<Tok> {
     let b = t.as_bytes();
-    let mut out = Vec::new();
+    // About one token in five bytes of English.
+    let mut out = Vec::with_capacity(b.len() / 5 + 1);
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -423,7 +400,8 @@ fn tokenize(t: &str) -> Vec<Tok> {
                     dollar: false,
                     percent: false,
                 }),
-                None => out.push(Tok::Word(classify_word(w))),
+                // Every word that means something is 16 bytes or shorter.
+                None => out.push(Tok::Word(classify_word(lower))),
             }
             if sentence_end {
                 out.push(Tok::Punct);
