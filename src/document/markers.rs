@@ -77,9 +77,8 @@ pub fn scan(line: &str) -> LineMarkers {
         };
         match found {
             Some((list, len)) => {
-                match parse_list(&list) {
-                    Some(nums) => out.numbers.extend(nums),
-                    None => out.invalid.push(rest[..len].to_string()),
+                if !parse_list(&list, &mut out.numbers) {
+                    out.invalid.push(rest[..len].to_string());
                 }
                 i += len;
             }
@@ -141,27 +140,37 @@ fn superscript_len(t: &str) -> usize {
 }
 
 /// `1, 2`, `3-5`, `1、4~6` → numbers. None when a number is unusable.
-fn parse_list(list: &str) -> Option<Vec<u32>> {
-    let mut out = Vec::new();
-    for item in list.split([',', '、']) {
-        let item = item.trim();
-        if item.is_empty() {
-            continue;
-        }
-        let parts: Vec<&str> = item.split(['-', '–', '—', '~']).map(str::trim).collect();
-        match parts.as_slice() {
-            [n] => out.push(parse_num(n)?),
-            [a, b] => {
-                let (a, b) = (parse_num(a)?, parse_num(b)?);
-                if b < a || u64::from(b - a) > MAX_RANGE {
-                    return None;
-                }
-                out.extend(a..=b);
+/// Appends the numbers of a marker's list (`1, 2`, `3–5`) to `out`; on an
+/// unusable list appends nothing and returns false.
+fn parse_list(list: &str, out: &mut Vec<u32>) -> bool {
+    let before = out.len();
+    let ok = (|| {
+        for item in list.split([',', '、']) {
+            let item = item.trim();
+            if item.is_empty() {
+                continue;
             }
-            _ => return None,
+            let mut parts = item.split(['-', '–', '—', '~']).map(str::trim);
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(n), None, _) => out.push(parse_num(n)?),
+                (Some(a), Some(b), None) => {
+                    let (a, b) = (parse_num(a)?, parse_num(b)?);
+                    if b < a || u64::from(b - a) > MAX_RANGE {
+                        return None;
+                    }
+                    out.extend(a..=b);
+                }
+                _ => return None,
+            }
         }
+        Some(())
+    })()
+    .is_some()
+        && out.len() > before;
+    if !ok {
+        out.truncate(before);
     }
-    if out.is_empty() { None } else { Some(out) }
+    ok
 }
 
 fn parse_num(s: &str) -> Option<u32> {
@@ -213,9 +222,8 @@ mod tests {
                 }
                 None => c.name("a").or_else(|| c.name("b")).map_or("", |m| m.as_str()),
             };
-            match parse_list(list) {
-                Some(nums) => out.numbers.extend(nums),
-                None => out.invalid.push(c[0].to_string()),
+            if !parse_list(list, &mut out.numbers) {
+                out.invalid.push(c[0].to_string());
             }
         }
         out

@@ -22,11 +22,6 @@ pub struct Piece<'a> {
     pub text: &'a str,
 }
 
-enum Item<'a> {
-    Text(usize, &'a str),
-    Url(CitedUrl),
-}
-
 static LOCATOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(?:p|pp|page|pages|S\.|頁|ページ)\.?\s*)?[0-9０-９][0-9０-９\s,\-–~、]*(?:頁|ページ)?$")
         .expect("valid regex")
@@ -75,169 +70,167 @@ fn strip_leading_join(mut t: &str) -> &str {
     }
 }
 
+/// A citation being read: its text, then its URLs, then a locator.
+struct Seg {
+    line: usize,
+    text: String,
+    urls: Vec<CitedUrl>,
+    locator: Option<String>,
+}
+
+/// Groups a reference's text runs and URLs, fed in reading order, into
+/// sources: text, then URLs, then a locator or the next citation.
+#[derive(Default)]
+struct Grouper {
+    current: Option<Seg>,
+    done: Vec<Source>,
+}
+
+impl Grouper {
+    fn text(&mut self, line: usize, t: &str) {
+        if trim(t).is_empty() {
+            return;
+        }
+        let cleaned = trim(strip_leading_join(trim(t)))
+            .trim_end_matches(['.', ',', '。', '、'])
+            .trim();
+        match &mut self.current {
+            Some(seg) if !seg.urls.is_empty() => {
+                if cleaned.is_empty() || cleaned == "and" {
+                    return;
+                }
+                if LOCATOR.is_match(cleaned) || ACCESS.is_match(cleaned) {
+                    seg.locator = Some(match seg.locator.take() {
+                        Some(prev) => format!("{prev} {cleaned}"),
+                        None => cleaned.to_string(),
+                    });
+                    return;
+                }
+                self.start(line, cleaned.to_string(), Vec::new());
+            }
+            Some(seg) => {
+                if !cleaned.is_empty() {
+                    if !seg.text.is_empty() {
+                        seg.text.push(' ');
+                    }
+                    seg.text.push_str(cleaned);
+                }
+            }
+            None => self.start(line, cleaned.to_string(), Vec::new()),
+        }
+    }
+
+    fn url(&mut self, u: CitedUrl) {
+        match &mut self.current {
+            Some(seg) => seg.urls.push(u),
+            None => self.start(u.line, String::new(), vec![u]),
+        }
+    }
+
+    fn start(&mut self, line: usize, text: String, urls: Vec<CitedUrl>) {
+        self.finish();
+        self.current = Some(Seg {
+            line,
+            text,
+            urls,
+            locator: None,
+        });
+    }
+
+    /// Reads the current segment's publisher, title and date into a source.
+    fn finish(&mut self) {
+        let Some(s) = self.current.take() else { return };
+        if s.text.is_empty() && s.urls.is_empty() {
+            return;
+        }
+        let (publisher, title, date) = describe(&s.text);
+        let style = if is_japanese(title.as_deref().unwrap_or(&s.text)) {
+            Lang::Ja
+        } else {
+            Lang::En
+        };
+        let mut urls = s.urls.into_boxed_slice();
+        if style == Lang::Ja {
+            // In Japanese citation style no punctuation belongs after a URL.
+            for u in urls.iter_mut() {
+                for h in &mut u.hygiene {
+                    if let Hygiene::TrailingPunctuation { reportable, .. } = h {
+                        *reportable = true;
+                    }
+                }
+            }
+        }
+        self.done.push(Source {
+            line: s.line,
+            publisher,
+            title,
+            date,
+            urls,
+            style,
+            locator: s.locator.map(String::into_boxed_str),
+        });
+    }
+}
+
 /// Splits a reference's pieces into sources.
 pub fn sources(pieces: &[Piece<'_>]) -> Vec<Source> {
-    // 1. A flat list of text runs and URLs, in reading order.
-    let mut items = Vec::new();
+    let mut g = Grouper::default();
     for p in pieces {
         let mut pos = 0;
         for mut loc in urls::find_in_line(p.text, p.line, true) {
             if loc.start < pos {
                 continue; // the archived URL inside a note already read
             }
-            push_text(&mut items, p.line, &p.text[pos..loc.start]);
+            g.text(p.line, &p.text[pos..loc.start]);
             if let Some((archived, len)) = archive_note(&p.text[loc.end..]) {
                 loc.url.archived = Some(archived.into_boxed_str());
-                items.push(Item::Url(loc.url));
+                g.url(loc.url);
                 pos = loc.end + len;
                 continue;
             }
             // Text run into the URL (`….htmU.S. Department`) is the next citation.
             let run_in = loc.url.hygiene.iter().any(|h| matches!(h, Hygiene::RunIntoText { .. }));
             pos = if run_in { loc.url_end } else { loc.end };
-            items.push(Item::Url(loc.url));
+            g.url(loc.url);
         }
-        push_text(&mut items, p.line, &p.text[pos..]);
+        g.text(p.line, &p.text[pos..]);
     }
-
-    // 2. Group into segments: text, then URLs, then a locator or the next citation.
-    struct Seg {
-        line: usize,
-        text: String,
-        urls: Vec<CitedUrl>,
-        locator: Option<String>,
-    }
-    let mut segs: Vec<Seg> = Vec::new();
-    for item in items {
-        match item {
-            Item::Text(line, t) => {
-                let after_url = segs.last().is_some_and(|s| !s.urls.is_empty());
-                let cleaned = trim(strip_leading_join(trim(t)))
-                    .trim_end_matches(['.', ',', '。', '、'])
-                    .trim()
-                    .to_string();
-                if after_url {
-                    if cleaned.is_empty() || cleaned == "and" {
-                        continue;
-                    }
-                    if LOCATOR.is_match(&cleaned) || ACCESS.is_match(&cleaned) {
-                        let seg = segs.last_mut().expect("segment");
-                        seg.locator = Some(match seg.locator.take() {
-                            Some(prev) => format!("{prev} {cleaned}"),
-                            None => cleaned,
-                        });
-                        continue;
-                    }
-                    segs.push(Seg {
-                        line,
-                        text: cleaned,
-                        urls: Vec::new(),
-                        locator: None,
-                    });
-                } else if let Some(seg) = segs.last_mut() {
-                    if !cleaned.is_empty() {
-                        if !seg.text.is_empty() {
-                            seg.text.push(' ');
-                        }
-                        seg.text.push_str(&cleaned);
-                    }
-                } else {
-                    segs.push(Seg {
-                        line,
-                        text: cleaned,
-                        urls: Vec::new(),
-                        locator: None,
-                    });
-                }
-            }
-            Item::Url(u) => match segs.last_mut() {
-                Some(seg) => seg.urls.push(u),
-                None => segs.push(Seg {
-                    line: u.line,
-                    text: String::new(),
-                    urls: vec![u],
-                    locator: None,
-                }),
-            },
-        }
-    }
-
-    // 3. Read each segment's publisher, title and date.
-    segs.into_iter()
-        .filter(|s| !s.text.is_empty() || !s.urls.is_empty())
-        .map(|s| {
-            let (publisher, title, date) = describe(&s.text);
-            let style = if is_japanese(title.as_deref().unwrap_or(&s.text)) {
-                Lang::Ja
-            } else {
-                Lang::En
-            };
-            let mut urls = s.urls.into_boxed_slice();
-            if style == Lang::Ja {
-                // In Japanese citation style no punctuation belongs after a URL.
-                for u in urls.iter_mut() {
-                    for h in &mut u.hygiene {
-                        if let Hygiene::TrailingPunctuation { reportable, .. } = h {
-                            *reportable = true;
-                        }
-                    }
-                }
-            }
-            Source {
-                line: s.line,
-                publisher: publisher.map(String::into_boxed_str),
-                title: title.map(String::into_boxed_str),
-                date,
-                urls,
-                style,
-                locator: s.locator.map(String::into_boxed_str),
-            }
-        })
-        .collect()
-}
-
-fn push_text<'a>(items: &mut Vec<Item<'a>>, line: usize, text: &'a str) {
-    if !trim(text).is_empty() {
-        items.push(Item::Text(line, text));
-    }
+    g.finish();
+    g.done
 }
 
 /// Publisher, title and date of one citation's text.
-fn describe(text: &str) -> (Option<String>, Option<String>, Option<dates::DateSpan>) {
+fn describe(text: &str) -> (Option<Box<str>>, Option<Box<str>>, Option<dates::DateSpan>) {
     let text = fold_width(text);
     let text = text.as_ref();
-    let (title, before, outside) = match find_title(text) {
+    let (title, before, found) = match find_title(text) {
         Some((open, inner, close)) => {
             let inner = inner.trim().trim_end_matches([',', '.', '、', '，']).trim();
-            (
-                (!inner.is_empty()).then(|| inner.to_string()),
-                &text[..open],
-                format!("{} {}", &text[..open], &text[close..]),
-            )
+            let before = &text[..open];
+            // The date is looked for outside the title.
+            let found = dates::find_first(&format!("{before} {}", &text[close..]));
+            ((!inner.is_empty()).then(|| Box::from(inner)), before, found)
         }
-        None => (None, text, text.to_string()),
+        None => (None, text, dates::find_first(text)),
     };
-    let found = dates::find_first(&outside);
-    let date = found.map(|f| f.span);
-    // The publisher is what stands before the title, less the date
-    // (`outside` starts with `before`, so the offsets carry over).
-    let mut publisher = before.to_string();
-    if let Some(f) = found.filter(|f| f.end <= before.len()) {
-        publisher.replace_range(f.start..f.end, "");
-    }
-    let publisher = publisher
-        .trim_start_matches(|c: char| c == '付' || c.is_whitespace())
-        .trim()
-        .trim_end_matches([',', '、', '，', ':'])
-        .trim()
-        .to_string();
-    let publisher = if title.is_none() {
-        // No title: the publisher is the first comma-separated part, if any.
-        None
-    } else {
-        (!publisher.is_empty()).then_some(publisher)
-    };
-    (publisher, title, date)
+    // The publisher is what stands before the title, less the date (the text
+    // searched starts with `before`, so the offsets carry over). Without a
+    // title there is no telling the publisher.
+    let publisher = title.as_ref().and_then(|_| {
+        let tidy = |p: &str| -> Box<str> {
+            p.trim_start_matches(|c: char| c == '付' || c.is_whitespace())
+                .trim()
+                .trim_end_matches([',', '、', '，', ':'])
+                .trim()
+                .into()
+        };
+        let p = match found.filter(|f| f.end <= before.len()) {
+            Some(f) => tidy(&format!("{}{}", &before[..f.start], &before[f.end..])),
+            None => tidy(before),
+        };
+        (!p.is_empty()).then_some(p)
+    });
+    (publisher, title, found.map(|f| f.span))
 }
 
 /// The first quoted span: (byte offset of the opening quote, inner text, byte offset after the closing quote).
