@@ -122,7 +122,11 @@ impl Grouper {
 
     fn url(&mut self, u: CitedUrl) {
         match &mut self.current {
-            Some(seg) => seg.urls.push(u),
+            Some(seg) => {
+                // Most citations have one URL: no spare room to shrink away later.
+                seg.urls.reserve_exact(1);
+                seg.urls.push(u)
+            }
             None => self.start(u.line, String::new(), vec![u]),
         }
     }
@@ -143,6 +147,7 @@ impl Grouper {
         if s.text.is_empty() && s.urls.is_empty() {
             return;
         }
+        self.done.reserve_exact(1);
         let (publisher, title, date) = describe(&s.text);
         let style = if is_japanese(title.as_deref().unwrap_or(&s.text)) {
             Lang::Ja

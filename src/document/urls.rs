@@ -96,7 +96,7 @@ const EXTENSIONS: &[&str] = &[
 ];
 
 /// Characters that end a URL in running text.
-fn ends_url(c: char) -> bool {
+const fn ends_url(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,
@@ -166,12 +166,12 @@ pub struct Located {
 
 /// Finds every `http://` and `https://` URL in a line. `english_style` says
 /// whether a closing `.`/`,` after a URL is the citation's own punctuation.
-pub fn find_in_line(line: &str, line_no: usize, english_style: bool) -> Vec<Located> {
-    let mut out = Vec::new();
+pub fn find_in_line(line: &str, line_no: usize, english_style: bool) -> impl Iterator<Item = Located> + '_ {
     let mut from = 0;
-    while let Some(pos) = next_scheme(line, from) {
+    std::iter::from_fn(move || {
+        let pos = next_scheme(line, from)?;
         let tail = &line[pos..];
-        let len = tail.find(ends_url).unwrap_or(tail.len());
+        let len = url_len(tail);
         let raw = &tail[..len];
         let (url, url_len, mut hygiene, norm, host_span) = clean(raw, &line[pos + len..], english_style);
         // Japanese punctuation ends a URL but is still glued to it (`…html。`).
@@ -189,7 +189,8 @@ pub fn find_in_line(line: &str, line_no: usize, english_style: bool) -> Vec<Loca
             );
         }
         hygiene.shrink_to_fit();
-        out.push(Located {
+        from = pos + len.max(1);
+        Some(Located {
             url: CitedUrl {
                 raw_rest: raw[url.len()..].into(),
                 url,
@@ -202,10 +203,40 @@ pub fn find_in_line(line: &str, line_no: usize, english_style: bool) -> Vec<Loca
             start: pos,
             end: pos + len,
             url_end: pos + url_len,
-        });
-        from = pos + len.max(1);
+        })
+    })
+}
+
+/// The length of the URL at the start of `tail`: up to the first character
+/// that ends a URL in running text ([`ends_url`]), read byte by byte where
+/// the text is ASCII.
+fn url_len(tail: &str) -> usize {
+    static ENDS: [bool; 128] = {
+        let mut t = [false; 128];
+        let mut c = 0;
+        while c < 128 {
+            t[c] = ends_url(c as u8 as char);
+            c += 1;
+        }
+        t
+    };
+    let b = tail.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] < 0x80 {
+            if ENDS[b[i] as usize] {
+                return i;
+            }
+            i += 1;
+        } else {
+            let Some(c) = tail[i..].chars().next() else { break };
+            if ends_url(c) {
+                return i;
+            }
+            i += c.len_utf8();
+        }
     }
-    out
+    b.len()
 }
 
 /// The start of the next `http://` or `https://` (any case) at or after `from`:
@@ -425,7 +456,7 @@ mod tests {
     use super::*;
 
     fn one(line: &str, en: bool) -> CitedUrl {
-        let mut v = find_in_line(line, 1, en);
+        let mut v: Vec<Located> = find_in_line(line, 1, en).collect();
         assert_eq!(v.len(), 1, "{line}");
         v.remove(0).url
     }
@@ -468,11 +499,12 @@ mod tests {
 
     #[test]
     fn run_in_word_is_split() {
-        let v = find_in_line(
+        let v: Vec<Located> = find_in_line(
             "and http://sankei.jp.msn.com/w/amr1-n1.htmU.S. Department, ”T,” http://x.org/y.",
             1,
             true,
-        );
+        )
+        .collect();
         assert_eq!(v.len(), 2);
         assert_eq!(v[0].url.url, "http://sankei.jp.msn.com/w/amr1-n1.htm");
         assert_eq!(v[0].url.hygiene, vec![Hygiene::RunIntoText { rest: "U.S.".into() }]);
@@ -516,6 +548,20 @@ mod tests {
         ] {
             assert!(canonical_as_written(u).is_some(), "{u}");
             assert_eq!(by_parser(u), (None, canonical_as_written(u), Vec::new()), "{u}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn url_len_stops_where_the_char_search_stops(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "/", ".", "é", "　", " ", "\t", "\u{a0}", "\u{2003}", "<", "\"", "“", "」", "（", "、", "。", "\u{feff}",
+                "\\", "^", "`", "{", "|", "}", "%", "?", "#", ")", "’",
+            ]), 0..12)
+        ) {
+            let t: String = parts.concat();
+            proptest::prop_assert_eq!(url_len(&t), t.find(ends_url).unwrap_or(t.len()), "{:?}", t);
         }
     }
 
