@@ -303,10 +303,8 @@ fn unit_word(w: &str) -> Option<Unit> {
 
 /// Splits text into numbers, words and punctuation (a hand-written scanner:
 /// it runs on every entry and is several times faster than a regex with captures).
-fn tokenize(t: &str) -> Vec<Tok> {
+fn tokenize(t: &str, out: &mut Vec<Tok>) {
     let b = t.as_bytes();
-    // About one token in five bytes of English.
-    let mut out = Vec::with_capacity(b.len() / 5 + 1);
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -369,7 +367,7 @@ fn tokenize(t: &str) -> Vec<Tok> {
             while i < b.len() {
                 if b[i].is_ascii_alphanumeric() || matches!(b[i], b'.' | b'\'' | b'-') {
                     i += 1;
-                } else if t[i..].starts_with('’') {
+                } else if b[i..].starts_with("’".as_bytes()) {
                     i += '’'.len_utf8();
                 } else {
                     break;
@@ -381,8 +379,9 @@ fn tokenize(t: &str) -> Vec<Tok> {
                 w = w.trim_end_matches('.');
                 sentence_end = true;
             }
+            // Every word that means something is 2 to 16 ASCII letters long.
             let mut buf = [0u8; 16];
-            let lower = if w.len() <= buf.len() {
+            let lower = if (2..=buf.len()).contains(&w.len()) && w.is_ascii() {
                 for (d, s) in buf.iter_mut().zip(w.bytes()) {
                     *d = s.to_ascii_lowercase();
                 }
@@ -400,7 +399,6 @@ fn tokenize(t: &str) -> Vec<Tok> {
                     dollar: false,
                     percent: false,
                 }),
-                // Every word that means something is 16 bytes or shorter.
                 None => out.push(Tok::Word(classify_word(lower))),
             }
             if sentence_end {
@@ -424,7 +422,6 @@ fn tokenize(t: &str) -> Vec<Tok> {
             i += 1;
         }
     }
-    out
 }
 
 /// The value of digits with thousands separators and a decimal point, read
@@ -447,8 +444,28 @@ fn parse_digits(d: &[u8]) -> Option<f64> {
 
 const WINDOW: usize = 8;
 
+/// For each token: its own unit, or the index of a coordinated number whose unit it shares.
+enum Link {
+    Unit(Unit),
+    Shares(usize),
+    Nothing,
+}
+
 fn english(t: &str) -> Vec<Figure> {
-    let mut toks = tokenize(t);
+    // The token and link vectors are kept between calls: one entry after
+    // another, nothing to allocate.
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<(Vec<Tok>, Vec<Link>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+    }
+    SCRATCH.with_borrow_mut(|(toks, links)| {
+        toks.clear();
+        links.clear();
+        tokenize(t, toks);
+        read_english(t, toks, links)
+    })
+}
+
+fn read_english(t: &str, toks: &mut Vec<Tok>, links: &mut Vec<Link>) -> Vec<Figure> {
     // Fold multipliers into the number before them: `1.5 million`, `ten thousand`.
     let mut i = 0;
     while i + 1 < toks.len() {
@@ -464,13 +481,6 @@ fn english(t: &str) -> Vec<Figure> {
         }
         i += 1;
     }
-    // For each number: its own unit, or the index of a coordinated number whose unit it shares.
-    enum Link {
-        Unit(Unit),
-        Shares(usize),
-        Nothing,
-    }
-    let mut links = Vec::with_capacity(toks.len());
     for (i, tok) in toks.iter().enumerate() {
         let Tok::Num {
             percent,
