@@ -7,6 +7,7 @@
 
 use std::sync::LazyLock;
 
+use compact_str::CompactString;
 use regex::Regex;
 use serde::Serialize;
 
@@ -45,7 +46,7 @@ pub struct Figure {
     pub value: f64,
     pub unit: Unit,
     /// The number as written.
-    pub text: Box<str>,
+    pub text: CompactString,
 }
 
 /// Extracts the figures of a text in either language.
@@ -545,7 +546,7 @@ fn read_english(t: &str, toks: &mut Vec<Tok>, links: &mut Vec<Link>) -> Vec<Figu
             && let Some(unit) = resolve(i)
         {
             let text = match mult {
-                Some(w) => format!("{} {w}", &t[start..end]).into_boxed_str(),
+                Some(w) => compact_str::format_compact!("{} {w}", &t[start..end]),
                 None => t[start..end].into(),
             };
             out.push(Figure { value, unit, text });

@@ -20,7 +20,9 @@ pub mod urls;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 pub use dates::{DateSpan, PartialDate};
 pub use figures::{Figure, Unit};
@@ -178,9 +180,9 @@ pub struct Entry {
     pub end_line: usize,
     pub date: Option<DateSpan>,
     /// The date as written, if any.
-    pub date_text: Option<Box<str>>,
+    pub date_text: Option<CompactString>,
     /// Footnote numbers cited by this entry, in order of appearance.
-    pub footnotes: Box<[u32]>,
+    pub footnotes: SmallVec<[u32; 4]>,
     pub figures: Box<[Figure]>,
     #[serde(serialize_with = "crate::redact::ser_text")]
     pub text: Box<str>,

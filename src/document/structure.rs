@@ -281,7 +281,7 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) 
             let (date, date_text, text) = match lead {
                 Some(f) => (
                     Some(f.span),
-                    Some(Box::<str>::from(folded[f.start..f.end].trim())),
+                    Some(compact_str::CompactString::from(folded[f.start..f.end].trim())),
                     &folded[f.end..],
                 ),
                 None => (None, None, &folded[..]),
@@ -329,7 +329,7 @@ struct OpenEntry {
     line: usize,
     end_line: usize,
     date: Option<DateSpan>,
-    date_text: Option<Box<str>>,
+    date_text: Option<compact_str::CompactString>,
     footnotes: Vec<u32>,
     text: String,
 }
@@ -344,7 +344,7 @@ fn finish(e: OpenEntry) -> Entry {
         end_line: e.end_line,
         date: e.date,
         date_text: e.date_text,
-        footnotes: e.footnotes.into_boxed_slice(),
+        footnotes: smallvec::SmallVec::from_slice(&e.footnotes),
         figures: figures::extract(&e.text[..cut]).into_boxed_slice(),
         text: e.text.into_boxed_str(),
     }

@@ -210,10 +210,10 @@ fn compare_figures(a: &Document, ea: &Entry, b: &Document, eb: &Entry, out: &mut
     }
     let mut by_unit: BTreeMap<Unit, (Values, Values)> = BTreeMap::new();
     for f in &ea.figures {
-        by_unit.entry(f.unit).or_default().0.push((f.value, &f.text));
+        by_unit.entry(f.unit).or_default().0.push((f.value, f.text.as_str()));
     }
     for f in &eb.figures {
-        by_unit.entry(f.unit).or_default().1.push((f.value, &f.text));
+        by_unit.entry(f.unit).or_default().1.push((f.value, f.text.as_str()));
     }
     for (unit, (mut xa, mut xb)) in by_unit {
         // Remove the values both sides share; what is left on both sides disagrees.
