@@ -217,18 +217,18 @@ enum Word {
 }
 
 /// What a word means, given in lower case.
-fn classify_word(lower: &str) -> Word {
+fn classify_word(lower: &[u8]) -> Word {
     if let Some(u) = unit_word(lower) {
         return Word::Unit(u);
     }
-    if matches!(lower, "and" | "or" | "to" | "-") {
+    if matches!(lower, b"and" | b"or" | b"to" | b"-") {
         return Word::Coord;
     }
     match lower {
-        "thousand" => Word::Mult(1e3, "thousand"),
-        "million" => Word::Mult(1e6, "million"),
-        "billion" => Word::Mult(1e9, "billion"),
-        "trillion" => Word::Mult(1e12, "trillion"),
+        b"thousand" => Word::Mult(1e3, "thousand"),
+        b"million" => Word::Mult(1e6, "million"),
+        b"billion" => Word::Mult(1e9, "billion"),
+        b"trillion" => Word::Mult(1e12, "trillion"),
         _ => Word::Other,
     }
 }
@@ -250,53 +250,53 @@ enum Tok {
     Punct,
 }
 
-fn word_number(w: &str) -> Option<f64> {
+fn word_number(w: &[u8]) -> Option<f64> {
     let v = match w {
-        "one" => 1,
-        "two" => 2,
-        "three" => 3,
-        "four" => 4,
-        "five" => 5,
-        "six" => 6,
-        "seven" => 7,
-        "eight" => 8,
-        "nine" => 9,
-        "ten" => 10,
-        "eleven" => 11,
-        "twelve" => 12,
-        "thirteen" => 13,
-        "fourteen" => 14,
-        "fifteen" => 15,
-        "sixteen" => 16,
-        "seventeen" => 17,
-        "eighteen" => 18,
-        "nineteen" => 19,
-        "twenty" => 20,
-        "thirty" => 30,
-        "forty" => 40,
-        "fifty" => 50,
-        "sixty" => 60,
-        "seventy" => 70,
-        "eighty" => 80,
-        "ninety" => 90,
-        "hundred" => 100,
+        b"one" => 1,
+        b"two" => 2,
+        b"three" => 3,
+        b"four" => 4,
+        b"five" => 5,
+        b"six" => 6,
+        b"seven" => 7,
+        b"eight" => 8,
+        b"nine" => 9,
+        b"ten" => 10,
+        b"eleven" => 11,
+        b"twelve" => 12,
+        b"thirteen" => 13,
+        b"fourteen" => 14,
+        b"fifteen" => 15,
+        b"sixteen" => 16,
+        b"seventeen" => 17,
+        b"eighteen" => 18,
+        b"nineteen" => 19,
+        b"twenty" => 20,
+        b"thirty" => 30,
+        b"forty" => 40,
+        b"fifty" => 50,
+        b"sixty" => 60,
+        b"seventy" => 70,
+        b"eighty" => 80,
+        b"ninety" => 90,
+        b"hundred" => 100,
         _ => return None,
     };
     Some(v as f64)
 }
 
-fn unit_word(w: &str) -> Option<Unit> {
+fn unit_word(w: &[u8]) -> Option<Unit> {
     let u = match w {
-        "people" | "persons" | "person" | "personnel" | "members" | "member" | "officers" | "officials" | "troops"
-        | "soldiers" | "participants" | "staff" | "experts" | "delegates" | "attendees" | "representatives"
-        | "investigators" | "employees" | "workers" | "students" | "researchers" | "engineers" | "specialists"
-        | "individuals" | "servicemen" | "personnels" => Unit::People,
-        "dollars" | "dollar" | "usd" => Unit::Dollars,
-        "yen" | "jpy" => Unit::Yen,
-        "countries" | "country" | "nations" => Unit::Countries,
-        "cases" | "incidents" => Unit::Cases,
-        "percent" | "per-cent" => Unit::Percent,
-        "companies" | "firms" | "corporations" => Unit::Companies,
+        b"people" | b"persons" | b"person" | b"personnel" | b"members" | b"member" | b"officers" | b"officials"
+        | b"troops" | b"soldiers" | b"participants" | b"staff" | b"experts" | b"delegates" | b"attendees"
+        | b"representatives" | b"investigators" | b"employees" | b"workers" | b"students" | b"researchers"
+        | b"engineers" | b"specialists" | b"individuals" | b"servicemen" | b"personnels" => Unit::People,
+        b"dollars" | b"dollar" | b"usd" => Unit::Dollars,
+        b"yen" | b"jpy" => Unit::Yen,
+        b"countries" | b"country" | b"nations" => Unit::Countries,
+        b"cases" | b"incidents" => Unit::Cases,
+        b"percent" | b"per-cent" => Unit::Percent,
+        b"companies" | b"firms" | b"corporations" => Unit::Companies,
         _ => return None,
     };
     Some(u)
@@ -386,9 +386,9 @@ fn tokenize(t: &str, out: &mut Vec<Tok>) {
                 for (d, s) in buf.iter_mut().zip(w.bytes()) {
                     *d = s.to_ascii_lowercase();
                 }
-                std::str::from_utf8(&buf[..w.len()]).unwrap_or("")
+                &buf[..w.len()]
             } else {
-                ""
+                &[]
             };
             match word_number(lower) {
                 Some(v) => out.push(Tok::Num {
