@@ -540,6 +540,31 @@ impl<'t> Cur<'t> {
         }
     }
 
+    /// `[0-9]{1,max}\s*unit` (exactly `max` digits when `exact`), taken
+    /// whole or not at all: the digits.
+    fn number_before(&mut self, max: usize, exact: bool, unit: &str) -> Option<&'t str> {
+        let at = self.i;
+        let digits = if exact {
+            self.digits_exact(max)
+        } else {
+            self.digits(max)
+        };
+        match digits {
+            Some(d)
+                if {
+                    self.ws();
+                    self.lit(unit)
+                } =>
+            {
+                Some(d)
+            }
+            _ => {
+                self.i = at;
+                None
+            }
+        }
+    }
+
     /// A run of ASCII letters (maybe empty).
     fn letters(&mut self) -> &'t str {
         let n = self.rest().bytes().take_while(u8::is_ascii_alphabetic).count();
@@ -644,23 +669,14 @@ fn split(grammar: Grammar, pattern: usize, s: &str) -> Option<Groups<'_>> {
                 return None;
             }
             c.ws();
-            let at = c.i;
-            match c.digits(2) {
-                Some(m)
-                    if {
-                        c.ws();
-                        c.lit("月")
-                    } =>
-                {
-                    g[g::M] = Some(m);
+            if let Some(m) = c.number_before(2, false, "月") {
+                g[g::M] = Some(m);
+                c.ws();
+                if let Some(d) = c.digits(2) {
+                    g[g::D] = Some(d);
                     c.ws();
-                    if let Some(d) = c.digits(2) {
-                        g[g::D] = Some(d);
-                        c.ws();
-                        g[g::DJ] = c.one_of(&["日"]);
-                    }
+                    g[g::DJ] = c.one_of(&["日"]);
                 }
-                _ => c.i = at,
             }
             c.weekday();
             let at = c.i;
@@ -669,31 +685,13 @@ fn split(grammar: Grammar, pattern: usize, s: &str) -> Option<Groups<'_>> {
                 .is_some()
             {
                 c.ws();
-                let at = c.i;
-                match c.digits_exact(4) {
-                    Some(y)
-                        if {
-                            c.ws();
-                            c.lit("年")
-                        } =>
-                    {
-                        g[g::Y2] = Some(y);
-                        c.ws();
-                    }
-                    _ => c.i = at,
+                if let Some(y) = c.number_before(4, true, "年") {
+                    g[g::Y2] = Some(y);
+                    c.ws();
                 }
-                let at = c.i;
-                match c.digits(2) {
-                    Some(m)
-                        if {
-                            c.ws();
-                            c.lit("月")
-                        } =>
-                    {
-                        g[g::M2] = Some(m);
-                        c.ws();
-                    }
-                    _ => c.i = at,
+                if let Some(m) = c.number_before(2, false, "月") {
+                    g[g::M2] = Some(m);
+                    c.ws();
                 }
                 g[g::D2] = Some(c.digits(2)?);
                 c.ws();
