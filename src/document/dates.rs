@@ -482,6 +482,9 @@ fn with_captures<'h, R>(
     })
 }
 
+/// A day, the month and the day that end its range (see [`Cur::days`]).
+type Days<'t> = (Option<&'t str>, Option<&'t str>, Option<&'t str>);
+
 /// A reading position in a date match, for [`split`].
 struct Cur<'t> {
     s: &'t str,
@@ -563,6 +566,49 @@ impl<'t> Cur<'t> {
                 None
             }
         }
+    }
+
+    /// `,?\s+(?P<y>[0-9]{4})`: the year that ends an English date.
+    fn year_tail(&mut self) -> Option<&'t str> {
+        self.lit(",");
+        if !self.ws1() {
+            return None;
+        }
+        self.digits_exact(4)
+    }
+
+    /// An English day or range of days: `(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?`,
+    /// then optionally `\s*RANGE_EN\s*`, a month followed by `\.?\s+` (only
+    /// when `month_in_range`) and `(?P<d2>[0-9]{1,2})(?:st|nd|rd|th)?`.
+    /// Returns the day, the range's month and its day.
+    fn days(&mut self, month_in_range: bool) -> Option<Days<'t>> {
+        let d = self.digits(2)?;
+        self.ordinal();
+        let at = self.i;
+        self.ws();
+        if !self.range_word() {
+            self.i = at;
+            return Some((Some(d), None, None));
+        }
+        self.ws();
+        let at = self.i;
+        let m2 = match month_in_range.then(|| self.month()).flatten() {
+            Some(m)
+                if {
+                    self.lit(".");
+                    self.ws1()
+                } =>
+            {
+                Some(m)
+            }
+            _ => {
+                self.i = at;
+                None
+            }
+        };
+        let d2 = self.digits(2)?;
+        self.ordinal();
+        Some((Some(d), m2, Some(d2)))
     }
 
     /// A run of ASCII letters (maybe empty).
@@ -710,58 +756,18 @@ fn split(grammar: Grammar, pattern: usize, s: &str) -> Option<Groups<'_>> {
             if !c.ws1() {
                 return None;
             }
-            g[g::D] = Some(c.digits(2)?);
-            c.ordinal();
-            let at = c.i;
-            c.ws();
-            if c.range_word() {
-                c.ws();
-                let at = c.i;
-                match c.month() {
-                    Some(m)
-                        if {
-                            c.lit(".");
-                            c.ws1()
-                        } =>
-                    {
-                        g[g::M2] = Some(m)
-                    }
-                    _ => c.i = at,
-                }
-                g[g::D2] = Some(c.digits(2)?);
-                c.ordinal();
-            } else {
-                c.i = at;
-            }
-            c.lit(",");
-            if !c.ws1() {
-                return None;
-            }
-            g[g::Y] = Some(c.digits_exact(4)?);
+            (g[g::D], g[g::M2], g[g::D2]) = c.days(true)?;
+            g[g::Y] = Some(c.year_tail()?);
         }
         // Day(s) month year.
         (Grammar::Dates, 2) => {
-            g[g::D] = Some(c.digits(2)?);
-            c.ordinal();
-            let at = c.i;
-            c.ws();
-            if c.range_word() {
-                c.ws();
-                g[g::D2] = Some(c.digits(2)?);
-                c.ordinal();
-            } else {
-                c.i = at;
-            }
+            (g[g::D], _, g[g::D2]) = c.days(false)?;
             if !c.ws1() {
                 return None;
             }
             g[g::M] = Some(c.month()?);
             c.lit(".");
-            c.lit(",");
-            if !c.ws1() {
-                return None;
-            }
-            g[g::Y] = Some(c.digits_exact(4)?);
+            g[g::Y] = Some(c.year_tail()?);
         }
         // ISO.
         (Grammar::Dates, 3) => {
@@ -775,11 +781,7 @@ fn split(grammar: Grammar, pattern: usize, s: &str) -> Option<Groups<'_>> {
         (Grammar::Dates, 4) => {
             g[g::M] = Some(c.month()?);
             c.lit(".");
-            c.lit(",");
-            if !c.ws1() {
-                return None;
-            }
-            g[g::Y] = Some(c.digits_exact(4)?);
+            g[g::Y] = Some(c.year_tail()?);
         }
         _ => return None,
     }
