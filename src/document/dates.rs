@@ -791,8 +791,11 @@ fn split(grammar: Grammar, pattern: usize, s: &str) -> Option<Groups<'_>> {
 /// Finds the first date in `text` (year-only dates only when nothing better is there).
 /// Byte offsets refer to the width-folded text, which has the same characters.
 pub fn find_first(text: &str) -> Option<Found> {
-    let folded = fold_width(text);
-    let t = folded.as_ref();
+    find_first_folded(&fold_width(text))
+}
+
+/// [`find_first`] in text already width-folded ([`fold_width`]).
+pub fn find_first_folded(t: &str) -> Option<Found> {
     // Every date written here carries a four-digit year or an era year: most text has none.
     let era = t.contains('年') && ["令和", "平成", "昭和", "大正"].iter().any(|e| t.contains(e));
     if !has_four_digits(t) && !era {
@@ -838,13 +841,21 @@ fn extend_range(t: &str, found: Found) -> Found {
 /// Parses a date at the very start of `text` (after white space), as an entry
 /// of a timeline begins: `2014年2月3~4日:`, `February 3 to 4, 2014:`, `2009:`.
 pub fn leading(text: &str) -> Option<Found> {
-    // A leading date is short: look at the start of the line only.
+    leading_folded(&fold_width(&text[..lead_window(text)]))
+}
+
+/// A leading date is short: only the start of a line is looked at.
+fn lead_window(text: &str) -> usize {
     let mut cut = text.len().min(160);
     while !text.is_char_boundary(cut) {
         cut -= 1;
     }
-    let folded = fold_width(&text[..cut]);
-    let t = folded.as_ref();
+    cut
+}
+
+/// [`leading`] in text already width-folded ([`fold_width`]).
+pub fn leading_folded(text: &str) -> Option<Found> {
+    let t = &text[..lead_window(text)];
     let lead = t.len() - t.trim_start().len();
     if !t[lead..].starts_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '令' | '平' | '昭' | '大')) {
         return None;

@@ -51,11 +51,15 @@ pub struct Figure {
 
 /// Extracts the figures of a text in either language.
 pub fn extract(text: &str) -> Vec<Figure> {
-    let folded = fold_width(text);
+    extract_folded(&fold_width(text))
+}
+
+/// [`extract`] from text already width-folded ([`fold_width`]).
+pub fn extract_folded(folded: &str) -> Vec<Figure> {
     let (ja, en) = scripts(folded.as_bytes());
-    let mut out = if ja { japanese(&folded) } else { Vec::new() };
+    let mut out = if ja { japanese(folded) } else { Vec::new() };
     if en {
-        out.extend(english(&folded));
+        out.extend(english(folded));
     }
     out
 }

@@ -43,14 +43,17 @@ pub struct LineMarkers {
 /// A hand-written scanner (it runs on every body line): markers are read
 /// left to right without overlapping, as a regex search would.
 pub fn scan(line: &str) -> LineMarkers {
-    let mut out = LineMarkers::default();
     // Every marker starts with `(`, `[`, their full-width forms (lead byte EF),
     // `¹²³` (lead byte C2) or `⁰⁴`–`⁹` (lead byte E2): look for those bytes only.
     if !line.bytes().any(|b| matches!(b, b'(' | b'[' | 0xC2 | 0xE2 | 0xEF)) {
-        return out;
+        return LineMarkers::default();
     }
-    let folded = fold_width(line);
-    let t = folded.as_ref();
+    scan_folded(&fold_width(line))
+}
+
+/// [`scan`] of a line already width-folded ([`fold_width`]).
+pub fn scan_folded(t: &str) -> LineMarkers {
+    let mut out = LineMarkers::default();
     let bytes = t.as_bytes();
     let mut i = 0;
     while i < t.len() {

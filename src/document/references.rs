@@ -213,10 +213,10 @@ fn describe(text: &str) -> (Option<Box<str>>, Option<Box<str>>, Option<dates::Da
             let inner = inner.trim().trim_end_matches([',', '.', '、', '，']).trim();
             let before = &text[..open];
             // The date is looked for outside the title.
-            let found = dates::find_first(&format!("{before} {}", &text[close..]));
+            let found = dates::find_first_folded(&format!("{before} {}", &text[close..]));
             ((!inner.is_empty()).then(|| Box::from(inner)), before, found)
         }
-        None => (None, text, dates::find_first(text)),
+        None => (None, text, dates::find_first_folded(text)),
     };
     // The publisher is what stands before the title, less the date (the text
     // searched starts with `before`, so the offsets carry over). Without a

@@ -10,6 +10,7 @@
 //!   without a colon) and holds items numbered `N.`, `[N]` or `（N）`, each
 //!   continued by indented lines or lines that hold a URL.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -243,7 +244,14 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) 
     let mut current: Option<OpenEntry> = None;
     for line in lines {
         let (rest, bullet) = strip_bullet(line.text);
-        let lead = dates::leading(rest);
+        // Folded once: the line for its markers and continuation text, its
+        // rest for the entry (unless the line has nothing to fold, as most).
+        let folded_line = fold_width(line.text);
+        let folded_rest = match folded_line {
+            Cow::Borrowed(_) => Cow::Borrowed(rest),
+            Cow::Owned(_) => fold_width(rest),
+        };
+        let lead = dates::leading_folded(&folded_rest);
         let is_entry = bullet || lead.is_some();
         if !is_entry && current.is_none() && doc.entries.is_empty() {
             // Header: look for the document's own date.
@@ -259,7 +267,7 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) 
             }
             continue;
         }
-        let found = markers::scan(line.text);
+        let found = markers::scan_folded(&folded_line);
         for n in &found.numbers {
             doc.markers.push(Marker {
                 number: *n,
@@ -277,7 +285,7 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) 
             if let Some(e) = current.take() {
                 doc.entries.push(finish(e));
             }
-            let folded = fold_width(rest);
+            let folded = &folded_rest;
             let (date, date_text, text) = match lead {
                 Some(f) => (
                     Some(f.span),
@@ -309,7 +317,7 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) 
             e.end_line = line.number;
             e.footnotes.extend(found.numbers);
             e.text.push(' ');
-            e.text.push_str(trim(&fold_width(line.text)));
+            e.text.push_str(trim(&folded_line));
         }
     }
     if let Some(e) = current.take() {
@@ -345,7 +353,7 @@ fn finish(e: OpenEntry) -> Entry {
         date: e.date,
         date_text: e.date_text,
         footnotes: smallvec::SmallVec::from_slice(&e.footnotes),
-        figures: figures::extract(&e.text[..cut]).into_boxed_slice(),
+        figures: figures::extract_folded(&e.text[..cut]).into_boxed_slice(),
         text: e.text.into_boxed_str(),
     }
 }
