@@ -797,8 +797,8 @@ pub fn find_first(text: &str) -> Option<Found> {
 /// [`find_first`] in text already width-folded ([`fold_width`]).
 pub fn find_first_folded(t: &str) -> Option<Found> {
     // Every date written here carries a four-digit year or an era year: most text has none.
-    let era = t.contains('年') && ["令和", "平成", "昭和", "大正"].iter().any(|e| t.contains(e));
-    if !has_four_digits(t) && !era {
+    let era = || t.contains('年') && ["令和", "平成", "昭和", "大正"].iter().any(|e| t.contains(e));
+    if !has_four_digits(t) && !era() {
         return None;
     }
     let found = search(Grammar::Dates, t, 0, false).or_else(|| search(Grammar::Year, t, 0, false))?;

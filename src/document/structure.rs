@@ -120,13 +120,28 @@ pub fn strip_bullet(line: &str) -> (&str, bool) {
     (t, false)
 }
 
-fn heading_text(line: &str) -> String {
+/// A heading's words: without decoration, colon and surrounding space (case kept).
+fn heading_words(line: &str) -> &str {
     let t = trim(line);
     let t = t
         .trim_start_matches(['#', '■', '□', '◆', '●', '【', '[', '*', '='])
         .trim_end_matches(['】', ']', '*', '=']);
     let t = trim(t).trim_end_matches([':', '：']);
-    trim(t).to_lowercase()
+    trim(t)
+}
+
+/// A heading as compared: its words in lower case.
+fn heading_text(line: &str) -> String {
+    heading_words(line).to_lowercase()
+}
+
+/// Whether a line is one of the `wanted` headings (given as [`heading_text`]),
+/// compared without allocating.
+fn is_heading(line: &str, wanted: &[String]) -> bool {
+    let words = heading_words(line);
+    wanted
+        .iter()
+        .any(|w| words.chars().flat_map(char::to_lowercase).eq(w.chars()))
 }
 
 /// A reference number at the start of a line: Some(Ok(n)), Some(Err(text)) for an unusable number.
@@ -216,7 +231,7 @@ fn find_heading(read: &Lines<'_>, cfg: &ParseConfig) -> HeadingScan {
         let i = scan.count;
         scan.count += 1;
         scan.last_number = l.number;
-        if first_followed.is_some() || l.text.len() > longest || !wanted.contains(&heading_text(l.text)) {
+        if first_followed.is_some() || l.text.len() > longest || !is_heading(l.text, &wanted) {
             continue;
         }
         last = Some((i, l.number));
