@@ -154,7 +154,7 @@ fn ref_number(line: &str) -> Option<(Result<u32, String>, usize)> {
     }
     // Byte length consumed, measured on the original line (folding keeps the
     // characters, not their widths).
-    let consumed = if matches!(folded, std::borrow::Cow::Borrowed(_)) {
+    let consumed = if matches!(folded, Cow::Borrowed(_)) {
         folded.len() - rest.len() + end
     } else {
         let consumed_chars = folded[..folded.len() - rest.len()].chars().count() + rest[..end].chars().count();
@@ -471,9 +471,11 @@ mod tests {
         );
         assert!(ref_number("2014年2月3日付").is_none());
         assert!(ref_number("[Japan]").is_none());
-        assert_eq!(ref_number("（３）外務省"), ref_number("（３）外務省"));
         let (_, consumed) = ref_number("　［１２］　時事").unwrap();
         assert_eq!(&"　［１２］　時事"[consumed..], "　時事");
+        // Nothing to fold: the length is measured on the line itself.
+        let (_, consumed) = ref_number("  • 12) 時事").unwrap();
+        assert_eq!(&"  • 12) 時事"[consumed..], "時事");
     }
 
     /// The regex the hand-written [`number_label`] replaced.

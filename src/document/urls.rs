@@ -171,7 +171,7 @@ pub fn find_in_line(line: &str, line_no: usize, english_style: bool) -> impl Ite
     std::iter::from_fn(move || {
         let pos = next_scheme(line, from)?;
         let tail = &line[pos..];
-        let len = url_len(tail);
+        let len = raw_url_len(tail);
         let raw = &tail[..len];
         let (url, url_len, mut hygiene, norm, host_span) = clean(raw, &line[pos + len..], english_style);
         // Japanese punctuation ends a URL but is still glued to it (`…html。`).
@@ -210,7 +210,7 @@ pub fn find_in_line(line: &str, line_no: usize, english_style: bool) -> impl Ite
 /// The length of the URL at the start of `tail`: up to the first character
 /// that ends a URL in running text ([`ends_url`]), read byte by byte where
 /// the text is ASCII.
-fn url_len(tail: &str) -> usize {
+fn raw_url_len(tail: &str) -> usize {
     static ENDS: [bool; 128] = {
         let mut t = [false; 128];
         let mut c = 0;
@@ -554,14 +554,14 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
         #[test]
-        fn url_len_stops_where_the_char_search_stops(
+        fn raw_url_len_stops_where_the_char_search_stops(
             parts in proptest::collection::vec(proptest::sample::select(vec![
                 "a", "/", ".", "é", "　", " ", "\t", "\u{a0}", "\u{2003}", "<", "\"", "“", "」", "（", "、", "。", "\u{feff}",
                 "\\", "^", "`", "{", "|", "}", "%", "?", "#", ")", "’",
             ]), 0..12)
         ) {
             let t: String = parts.concat();
-            proptest::prop_assert_eq!(url_len(&t), t.find(ends_url).unwrap_or(t.len()), "{:?}", t);
+            proptest::prop_assert_eq!(raw_url_len(&t), t.find(ends_url).unwrap_or(t.len()), "{:?}", t);
         }
     }
 
