@@ -135,7 +135,9 @@ fn same_file(a: &Path, b: &Path) -> bool {
 pub fn load_documents(specs: &[DocumentSpec], loaded: &Loaded) -> Result<Vec<Document>> {
     specs
         .iter()
-        .map(|s| document::load_document(s, &loaded.config.parse))
+        .scan(Vec::new(), |buffer, s| {
+            Some(document::load_document_with(s, &loaded.config.parse, buffer))
+        })
         .collect()
 }
 

@@ -23,11 +23,24 @@ pub struct Decoded {
 
 /// Reads and decodes a file. Every failure names the file.
 pub fn read(path: &Path) -> Result<Decoded> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::input(path, format!("cannot read: {}", io_reason(&e))))?;
+    read_into(path, Vec::new())
+}
+
+/// [`read`] into a buffer kept from an earlier document (`text.into_bytes()`
+/// of its [`Decoded`]): the pages of a large buffer are touched once, not once
+/// per document.
+pub fn read_into(path: &Path, mut bytes: Vec<u8>) -> Result<Decoded> {
+    use std::io::Read as _;
+    let cannot = |e: std::io::Error| Error::input(path, format!("cannot read: {}", io_reason(&e)));
+    let meta = std::fs::metadata(path).map_err(cannot)?;
     if meta.is_dir() {
         return Err(Error::input(path, "is a directory, not a document"));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::input(path, format!("cannot read: {}", io_reason(&e))))?;
+    bytes.clear();
+    bytes.reserve_exact(usize::try_from(meta.len()).unwrap_or(0));
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(cannot)?;
     // The common case, UTF-8 without BOM, keeps the buffer instead of copying it.
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) || looks_iso2022jp(&bytes) {
         return decode(path, &bytes);
