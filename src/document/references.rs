@@ -230,6 +230,9 @@ fn describe(text: &str) -> (Option<Box<str>>, Option<Box<str>>, Option<dates::Da
                 .into()
         };
         let p = match found.filter(|f| f.end <= before.len()) {
+            // Most dates open or close the text before the title.
+            Some(f) if f.start == 0 => tidy(&before[f.end..]),
+            Some(f) if f.end == before.len() => tidy(&before[..f.start]),
             Some(f) => tidy(&format!("{}{}", &before[..f.start], &before[f.end..])),
             None => tidy(before),
         };
