@@ -6,6 +6,7 @@
 //! A source is the text before a URL plus the URLs that follow it; text after
 //! the last URL is a locator (`, 59.`) unless it starts another citation.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -71,9 +72,10 @@ fn strip_leading_join(mut t: &str) -> &str {
 }
 
 /// A citation being read: its text, then its URLs, then a locator.
-struct Seg {
+struct Seg<'a> {
     line: usize,
-    text: String,
+    /// Borrowed from the reference while it is one run of text.
+    text: Cow<'a, str>,
     urls: Vec<CitedUrl>,
     locator: Option<String>,
 }
@@ -81,13 +83,13 @@ struct Seg {
 /// Groups a reference's text runs and URLs, fed in reading order, into
 /// sources: text, then URLs, then a locator or the next citation.
 #[derive(Default)]
-struct Grouper {
-    current: Option<Seg>,
+struct Grouper<'a> {
+    current: Option<Seg<'a>>,
     done: Vec<Source>,
 }
 
-impl Grouper {
-    fn text(&mut self, line: usize, t: &str) {
+impl<'a> Grouper<'a> {
+    fn text(&mut self, line: usize, t: &'a str) {
         if trim(t).is_empty() {
             return;
         }
@@ -106,17 +108,20 @@ impl Grouper {
                     });
                     return;
                 }
-                self.start(line, cleaned.to_string(), Vec::new());
+                self.start(line, Cow::Borrowed(cleaned), Vec::new());
             }
             Some(seg) => {
                 if !cleaned.is_empty() {
-                    if !seg.text.is_empty() {
-                        seg.text.push(' ');
+                    if seg.text.is_empty() {
+                        seg.text = Cow::Borrowed(cleaned);
+                    } else {
+                        let text = seg.text.to_mut();
+                        text.push(' ');
+                        text.push_str(cleaned);
                     }
-                    seg.text.push_str(cleaned);
                 }
             }
-            None => self.start(line, cleaned.to_string(), Vec::new()),
+            None => self.start(line, Cow::Borrowed(cleaned), Vec::new()),
         }
     }
 
@@ -127,11 +132,11 @@ impl Grouper {
                 seg.urls.reserve_exact(1);
                 seg.urls.push(u)
             }
-            None => self.start(u.line, String::new(), vec![u]),
+            None => self.start(u.line, Cow::Borrowed(""), vec![u]),
         }
     }
 
-    fn start(&mut self, line: usize, text: String, urls: Vec<CitedUrl>) {
+    fn start(&mut self, line: usize, text: Cow<'a, str>, urls: Vec<CitedUrl>) {
         self.finish();
         self.current = Some(Seg {
             line,
@@ -178,7 +183,7 @@ impl Grouper {
 }
 
 /// Splits a reference's pieces into sources.
-pub fn sources(pieces: &[Piece<'_>]) -> Vec<Source> {
+pub fn sources<'a>(pieces: &[Piece<'a>]) -> Vec<Source> {
     let mut g = Grouper::default();
     for p in pieces {
         let mut pos = 0;

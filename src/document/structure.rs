@@ -374,32 +374,27 @@ fn finish(e: OpenEntry) -> Entry {
 }
 
 fn parse_references<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) {
-    struct Open<'a> {
-        number: u32,
-        line: usize,
-        pieces: Vec<Piece<'a>>,
-    }
-    let mut open: Option<Open> = None;
+    // The open item: its number and line; its pieces (one vector for all items).
+    let mut open: Option<(u32, usize)> = None;
+    let mut pieces: Vec<Piece<'b>> = Vec::new();
     let mut closed = false; // the list ended (footer text) until the next numbered item
     let mut prev_blank = true;
     for line in lines {
         let text: &str = line.text;
         let blank = trim(text).is_empty();
         if let Some((number, consumed)) = ref_number(text) {
-            if let Some(o) = open.take() {
-                doc.references.push(close(o.number, o.line, o.pieces));
+            if let Some((n, first)) = open.take() {
+                doc.references.push(close(n, first, &pieces));
             }
+            pieces.clear();
             closed = false;
             match number {
                 Ok(n) => {
-                    open = Some(Open {
-                        number: n,
+                    open = Some((n, line.number));
+                    pieces.push(Piece {
                         line: line.number,
-                        pieces: vec![Piece {
-                            line: line.number,
-                            text: &text[consumed..],
-                        }],
-                    })
+                        text: &text[consumed..],
+                    });
                 }
                 Err(raw) => {
                     doc.anomalies.push(Anomaly {
@@ -412,14 +407,14 @@ fn parse_references<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Docu
             }
         } else if !blank && !closed {
             let continues = text.starts_with(char::is_whitespace) || text.contains("://") || !prev_blank;
-            match open.as_mut() {
-                Some(o) if continues => o.pieces.push(Piece {
+            match open {
+                Some(_) if continues => pieces.push(Piece {
                     line: line.number,
                     text,
                 }),
                 _ => {
-                    if let Some(o) = open.take() {
-                        doc.references.push(close(o.number, o.line, o.pieces));
+                    if let Some((n, first)) = open.take() {
+                        doc.references.push(close(n, first, &pieces));
                     }
                     closed = true;
                 }
@@ -427,18 +422,18 @@ fn parse_references<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Docu
         }
         prev_blank = blank;
     }
-    if let Some(o) = open.take() {
-        doc.references.push(close(o.number, o.line, o.pieces));
+    if let Some((n, first)) = open.take() {
+        doc.references.push(close(n, first, &pieces));
     }
 }
 
-fn close(number: u32, line: usize, pieces: Vec<Piece<'_>>) -> Reference {
+fn close(number: u32, line: usize, pieces: &[Piece<'_>]) -> Reference {
     let end_line = pieces.last().map_or(line, |p| p.line);
     Reference {
         number,
         line,
         end_line,
-        sources: references::sources(&pieces).into_boxed_slice(),
+        sources: references::sources(pieces).into_boxed_slice(),
     }
 }
 
