@@ -58,7 +58,9 @@ pub fn scan_folded(t: &str) -> LineMarkers {
     let mut i = 0;
     while i < t.len() {
         // Jump to the next byte that can start a marker (always a character boundary).
-        match bytes[i..].iter().position(|b| matches!(b, b'(' | b'[' | 0xC2 | 0xE2)) {
+        let next = memchr::memchr3(b'(', b'[', 0xE2, &bytes[i..]);
+        let superscript = memchr::memchr(0xC2, &bytes[i..next.unwrap_or(bytes.len() - i) + i]);
+        match superscript.or(next) {
             Some(p) => i += p,
             None => break,
         }

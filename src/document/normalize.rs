@@ -48,6 +48,10 @@ pub fn is_cjk(c: char) -> bool {
 
 /// True when the text is mostly written in Japanese script.
 pub fn is_japanese(s: &str) -> bool {
+    // Without a non-ASCII byte there is no kana or kanji.
+    if s.is_ascii() {
+        return false;
+    }
     let (mut cjk, mut latin) = (0usize, 0usize);
     for c in s.chars() {
         if is_cjk(c) {

@@ -7,6 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use smallvec::SmallVec;
+
 use super::{Finding, Kind};
 use crate::document::{Document, Entry, Lang, Reference, Source, Unit};
 
@@ -314,13 +316,17 @@ fn share_host(a: &Source, b: &Source) -> bool {
 }
 
 /// Pairs the sources of two references: same URL first, then same host, then by position.
-fn pair_sources(sa: &[Source], sb: &[Source]) -> (Vec<(usize, usize)>, Vec<usize>, Vec<usize>) {
+/// Source pairs (at most a few: kept inline) and the sources of each side left unpaired.
+type SourcePairs = (SmallVec<[(usize, usize); 2]>, Vec<usize>, Vec<usize>);
+
+fn pair_sources(sa: &[Source], sb: &[Source]) -> SourcePairs {
+    if sa.len() == 1 && sb.len() == 1 {
+        // The common case: one source each.
+        return (smallvec::smallvec![(0, 0)], Vec::new(), Vec::new());
+    }
     let mut taken_a = vec![false; sa.len()];
     let mut taken_b = vec![false; sb.len()];
-    let mut pairs = Vec::new();
-    if sa.len() == 1 && sb.len() == 1 {
-        return (vec![(0, 0)], Vec::new(), Vec::new());
-    }
+    let mut pairs = SmallVec::new();
     let rules: [PairRule; 2] = [&share_url, &share_host];
     for rule in rules {
         for (i, x) in sa.iter().enumerate() {
