@@ -139,6 +139,12 @@ fn heading_text(line: &str) -> String {
 /// compared without allocating.
 fn is_heading(line: &str, wanted: &[String]) -> bool {
     let words = heading_words(line);
+    if words.is_ascii() {
+        // ASCII lower-casing keeps the length.
+        return wanted
+            .iter()
+            .any(|w| w.len() == words.len() && w.as_bytes().eq_ignore_ascii_case(words.as_bytes()));
+    }
     wanted
         .iter()
         .any(|w| words.chars().flat_map(char::to_lowercase).eq(w.chars()))
