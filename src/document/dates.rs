@@ -620,7 +620,9 @@ impl<'t> Cur<'t> {
 
     /// `(?:st|nd|rd|th)?`
     fn ordinal(&mut self) {
-        self.one_of(&["st", "nd", "rd", "th"]);
+        if matches!(self.rest().as_bytes().first(), Some(b's' | b'n' | b'r' | b't')) {
+            self.one_of(&["st", "nd", "rd", "th"]);
+        }
     }
 
     /// `(?:\s*\([月火水木金土日](?:曜日?)?\))?`: a weekday in parentheses.
@@ -640,7 +642,12 @@ impl<'t> Cur<'t> {
 
     /// `RANGE_EN`
     fn range_word(&mut self) -> bool {
-        self.one_of(&["-", "‐", "‒", "–", "—", "to", "and", "through", "until", "till", "&"])
+        // Their first bytes: `-`, the dashes' lead byte E2, `t`, `a`, `u`, `&`.
+        matches!(
+            self.rest().as_bytes().first(),
+            Some(b'-' | 0xE2 | b't' | b'a' | b'u' | b'&')
+        ) && self
+            .one_of(&["-", "‐", "‒", "–", "—", "to", "and", "through", "until", "till", "&"])
             .is_some()
     }
 
