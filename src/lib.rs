@@ -131,13 +131,12 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Parses every document of a set.
+/// Parses every document of a set, reading them one after another into one buffer.
 pub fn load_documents(specs: &[DocumentSpec], loaded: &Loaded) -> Result<Vec<Document>> {
+    let mut buffer = Vec::new();
     specs
         .iter()
-        .scan(Vec::new(), |buffer, s| {
-            Some(document::load_document_with(s, &loaded.config.parse, buffer))
-        })
+        .map(|s| document::load_document_with(s, &loaded.config.parse, &mut buffer))
         .collect()
 }
 
