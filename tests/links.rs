@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use citecheck::links::{LinkClass, LinkResult, NetworkStatus};
 use citecheck::validate::Kind;
 use citecheck::{CheckOptions, Outcome, check};
-use server::{Mode, Server, closed_port};
+use server::{HUGE_BODY, Mode, Server, closed_port};
 
 /// Writes an English document citing each URL (with its cited title) and a config.
 fn setup(dir: &Path, cites: &[(&str, &str)], links_cfg: &str) {
@@ -212,7 +212,14 @@ fn huge_body_is_capped() {
     assert_eq!(result(&o, &url).class, LinkClass::Alive);
     std::thread::sleep(Duration::from_millis(300));
     let sent = s.stats.huge_bytes.load(std::sync::atomic::Ordering::SeqCst);
-    assert!(sent < 1024 * 1024 + 8 * 1024 * 1024, "server sent {sent} bytes");
+    // The client keeps 1 MB and hangs up. What the server got rid of before
+    // that also depends on how far loopback buffers grew (up to tens of MB
+    // under load), so the bound is far above those and far below the body: a
+    // client that read it all would have taken 256 MB.
+    assert!(
+        sent < HUGE_BODY / 4,
+        "server sent {sent} of {HUGE_BODY} bytes: the body was not capped"
+    );
 }
 
 #[test]

@@ -14,6 +14,9 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// The length of `/huge`'s body: 256 MB.
+pub const HUGE_BODY: usize = 256 * 1024 * 1024;
+
 #[derive(Debug, Clone)]
 pub struct Seen {
     pub method: String,
@@ -271,11 +274,15 @@ async fn respond(
             "/loop-a" => redirect(302, "/loop-b"),
             "/loop-b" => redirect(302, "/loop-a"),
             "/huge" => {
-                let head = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 52428800\r\nConnection: close\r\n\r\n";
+                // More than the kernel can buffer on loopback (receive buffers
+                // autotune up to net.ipv4.tcp_rmem's maximum, 32 MB here).
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {HUGE_BODY}\r\nConnection: close\r\n\r\n"
+                );
                 sock.write_all(head.as_bytes()).await?;
                 let chunk = vec![b'a'; 64 * 1024];
                 let mut sent = 0;
-                while sent < 50 * 1024 * 1024 {
+                while sent < HUGE_BODY {
                     if sock.write_all(&chunk).await.is_err() {
                         break;
                     }
