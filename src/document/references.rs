@@ -127,11 +127,7 @@ impl<'a> Grouper<'a> {
 
     fn url(&mut self, u: CitedUrl) {
         match &mut self.current {
-            Some(seg) => {
-                // Most citations have one URL: no spare room to shrink away later.
-                seg.urls.reserve_exact(1);
-                seg.urls.push(u)
-            }
+            Some(seg) => push_first_exact(&mut seg.urls, u),
             None => self.start(u.line, Cow::Borrowed(""), vec![u]),
         }
     }
@@ -152,7 +148,6 @@ impl<'a> Grouper<'a> {
         if s.text.is_empty() && s.urls.is_empty() {
             return;
         }
-        self.done.reserve_exact(1);
         let (publisher, title, date) = describe(&s.text);
         let style = if is_japanese(title.as_deref().unwrap_or(&s.text)) {
             Lang::Ja
@@ -170,16 +165,29 @@ impl<'a> Grouper<'a> {
                 }
             }
         }
-        self.done.push(Source {
-            line: s.line,
-            publisher,
-            title,
-            date,
-            urls,
-            style,
-            locator: s.locator.map(String::into_boxed_str),
-        });
+        push_first_exact(
+            &mut self.done,
+            Source {
+                line: s.line,
+                publisher,
+                title,
+                date,
+                urls,
+                style,
+                locator: s.locator.map(String::into_boxed_str),
+            },
+        );
     }
+}
+
+/// Pushes onto a vector that most often ends with one element: the first
+/// gets exactly its room (nothing to shrink when the vector is boxed), later
+/// ones the usual amortised growth (a list of thousands stays linear).
+fn push_first_exact<T>(v: &mut Vec<T>, item: T) {
+    if v.is_empty() {
+        v.reserve_exact(1);
+    }
+    v.push(item);
 }
 
 /// Splits a reference's pieces into sources.
