@@ -19,19 +19,7 @@ use crate::validate::{Finding, Severity, alignment, pairs};
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    super::escape_markup(s, "&#39;", |c| c.is_control() && c != '\n' && c != '\t')
 }
 
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {

@@ -113,6 +113,25 @@ impl Run {
     }
 }
 
+/// Escapes `&`, `<`, `>`, `"` and `'` (written as `apostrophe`) for markup
+/// content and attribute values, and leaves out the characters `drop` names
+/// (each format forbids its own). The HTML and JUnit writers share it.
+pub(crate) fn escape_markup(s: &str, apostrophe: &str, drop: impl Fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str(apostrophe),
+            c if drop(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Writes the requested reports into `dir`; returns the paths written.
 pub fn write_all(run: &Run, dir: &Path, formats: &[ReportFormat]) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Output {
@@ -156,4 +175,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod escape_tests {
+    #[test]
+    fn html_and_junit_escape_markup_and_drop_what_each_forbids() {
+        let s = "a&b<c>\"d'e\tf\ng\rh\u{1}i\u{85}j\u{FFFE}k";
+        assert_eq!(
+            super::html::escape(s),
+            "a&amp;b&lt;c&gt;&quot;d&#39;e\tf\nghij\u{FFFE}k"
+        );
+        assert_eq!(
+            super::junit::escape(s),
+            "a&amp;b&lt;c&gt;&quot;d&apos;e\tf\ng\rhi\u{85}jk"
+        );
+    }
 }
