@@ -319,13 +319,9 @@ fn parse_key(url: &str, hygiene: &mut Vec<Hygiene>) -> (Option<Box<str>>, Option
             // The host as it stands in the key (the parser lower-cases it).
             let host = match (parsed.host_str(), u32::try_from(parsed.as_str().len())) {
                 (Some(_), Ok(_)) => {
-                    let key = parsed.as_str();
-                    let mut start = parsed[..url::Position::BeforeHost].len();
+                    let start = parsed[..url::Position::BeforeHost].len();
                     let end = parsed[..url::Position::AfterHost].len();
-                    while key[start..end].starts_with("www.") {
-                        start += 4;
-                    }
-                    Some((start as u32, end as u32))
+                    Some(host_span(parsed.as_str(), start, end))
                 }
                 _ => None,
             };
@@ -380,11 +376,16 @@ fn canonical_as_written(url: &str) -> Option<(u32, u32)> {
     {
         return None;
     }
-    let mut start = host_start;
-    while url[start..host_start + host_len].starts_with("www.") {
+    Some(host_span(url, host_start, host_start + host_len))
+}
+
+/// The span of the host `key[start..end]` less its leading `www.`s (the caller
+/// has checked that the key's length fits in a u32).
+fn host_span(key: &str, mut start: usize, end: usize) -> (u32, u32) {
+    while key[start..end].starts_with("www.") {
         start += 4;
     }
-    Some((start as u32, (host_start + host_len) as u32))
+    (start as u32, end as u32)
 }
 
 fn scheme_len(raw: &str) -> usize {
