@@ -49,15 +49,18 @@ pub struct Figure {
     pub text: CompactString,
 }
 
+/// The figures of a text: most entries state at most one, kept inline.
+pub type Figures = smallvec::SmallVec<[Figure; 1]>;
+
 /// Extracts the figures of a text in either language.
-pub fn extract(text: &str) -> Vec<Figure> {
+pub fn extract(text: &str) -> Figures {
     extract_folded(&fold_width(text))
 }
 
 /// [`extract`] from text already width-folded ([`fold_width`]).
-pub fn extract_folded(folded: &str) -> Vec<Figure> {
+pub fn extract_folded(folded: &str) -> Figures {
     let (ja, en) = scripts(folded.as_bytes());
-    let mut out = if ja { japanese(folded) } else { Vec::new() };
+    let mut out = if ja { japanese(folded) } else { Figures::new() };
     if en {
         out.extend(english(folded));
     }
@@ -104,8 +107,8 @@ static JA: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-fn japanese(t: &str) -> Vec<Figure> {
-    let mut out = Vec::new();
+fn japanese(t: &str) -> Figures {
+    let mut out = Figures::new();
     // The match is split by hand (number, multiplier, unit) instead of reading
     // capture groups: the greedy number the regex took is the longest prefix
     // of number characters, so the split reads the same groups.
@@ -456,7 +459,7 @@ enum Link {
     Nothing,
 }
 
-fn english(t: &str) -> Vec<Figure> {
+fn english(t: &str) -> Figures {
     // The token and link vectors are kept between calls: one entry after
     // another, nothing to allocate.
     thread_local! {
@@ -470,7 +473,7 @@ fn english(t: &str) -> Vec<Figure> {
     })
 }
 
-fn read_english(t: &str, toks: &mut Vec<Tok>, links: &mut Vec<Link>) -> Vec<Figure> {
+fn read_english(t: &str, toks: &mut Vec<Tok>, links: &mut Vec<Link>) -> Figures {
     // Fold multipliers into the number before them: `1.5 million`, `ten thousand`.
     let mut i = 0;
     while i + 1 < toks.len() {
@@ -538,7 +541,7 @@ fn read_english(t: &str, toks: &mut Vec<Tok>, links: &mut Vec<Link>) -> Vec<Figu
         }
         None
     };
-    let mut out = Vec::new();
+    let mut out = Figures::new();
     for (i, tok) in toks.iter().enumerate() {
         if let Tok::Num {
             value,

@@ -183,7 +183,8 @@ pub struct Entry {
     pub date_text: Option<CompactString>,
     /// Footnote numbers cited by this entry, in order of appearance.
     pub footnotes: SmallVec<[u32; 4]>,
-    pub figures: Box<[Figure]>,
+    /// Inline when there is at most one (most entries).
+    pub figures: SmallVec<[Figure; 1]>,
     #[serde(serialize_with = "crate::redact::ser_text")]
     pub text: Box<str>,
 }
@@ -201,7 +202,8 @@ pub struct Reference {
     pub number: u32,
     pub line: usize,
     pub end_line: usize,
-    pub sources: Box<[Source]>,
+    /// Inline when there is one (most references cite one work).
+    pub sources: SmallVec<[Source; 1]>,
 }
 
 impl Reference {
@@ -219,7 +221,8 @@ pub struct Source {
     #[serde(serialize_with = "crate::redact::ser_opt_text")]
     pub title: Option<Box<str>>,
     pub date: Option<DateSpan>,
-    pub urls: Box<[CitedUrl]>,
+    /// Inline when there is one.
+    pub urls: SmallVec<[CitedUrl; 1]>,
     /// The citation style the source is written in (a Japanese document may
     /// cite an English source in English style, and the reverse).
     pub style: Lang,

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use smallvec::{SmallVec, smallvec};
 
 use super::dates;
 use super::normalize::{fold_width, is_japanese, trim};
@@ -76,7 +77,7 @@ struct Seg<'a> {
     line: usize,
     /// Borrowed from the reference while it is one run of text.
     text: Cow<'a, str>,
-    urls: Vec<CitedUrl>,
+    urls: SmallVec<[CitedUrl; 1]>,
     locator: Option<String>,
 }
 
@@ -85,7 +86,7 @@ struct Seg<'a> {
 #[derive(Default)]
 struct Grouper<'a> {
     current: Option<Seg<'a>>,
-    done: Vec<Source>,
+    done: SmallVec<[Source; 1]>,
 }
 
 impl<'a> Grouper<'a> {
@@ -108,7 +109,7 @@ impl<'a> Grouper<'a> {
                     });
                     return;
                 }
-                self.start(line, Cow::Borrowed(cleaned), Vec::new());
+                self.start(line, Cow::Borrowed(cleaned), SmallVec::new());
             }
             Some(seg) => {
                 if !cleaned.is_empty() {
@@ -121,18 +122,18 @@ impl<'a> Grouper<'a> {
                     }
                 }
             }
-            None => self.start(line, Cow::Borrowed(cleaned), Vec::new()),
+            None => self.start(line, Cow::Borrowed(cleaned), SmallVec::new()),
         }
     }
 
     fn url(&mut self, u: CitedUrl) {
         match &mut self.current {
-            Some(seg) => push_first_exact(&mut seg.urls, u),
-            None => self.start(u.line, Cow::Borrowed(""), vec![u]),
+            Some(seg) => seg.urls.push(u),
+            None => self.start(u.line, Cow::Borrowed(""), smallvec![u]),
         }
     }
 
-    fn start(&mut self, line: usize, text: Cow<'a, str>, urls: Vec<CitedUrl>) {
+    fn start(&mut self, line: usize, text: Cow<'a, str>, urls: SmallVec<[CitedUrl; 1]>) {
         self.finish();
         self.current = Some(Seg {
             line,
@@ -154,7 +155,7 @@ impl<'a> Grouper<'a> {
         } else {
             Lang::En
         };
-        let mut urls = s.urls.into_boxed_slice();
+        let mut urls = s.urls;
         if style == Lang::Ja {
             // In Japanese citation style no punctuation belongs after a URL.
             for u in urls.iter_mut() {
@@ -165,33 +166,20 @@ impl<'a> Grouper<'a> {
                 }
             }
         }
-        push_first_exact(
-            &mut self.done,
-            Source {
-                line: s.line,
-                publisher,
-                title,
-                date,
-                urls,
-                style,
-                locator: s.locator.map(String::into_boxed_str),
-            },
-        );
+        self.done.push(Source {
+            line: s.line,
+            publisher,
+            title,
+            date,
+            urls,
+            style,
+            locator: s.locator.map(String::into_boxed_str),
+        });
     }
-}
-
-/// Pushes onto a vector that most often ends with one element: the first
-/// gets exactly its room (nothing to shrink when the vector is boxed), later
-/// ones the usual amortised growth (a list of thousands stays linear).
-fn push_first_exact<T>(v: &mut Vec<T>, item: T) {
-    if v.is_empty() {
-        v.reserve_exact(1);
-    }
-    v.push(item);
 }
 
 /// Splits a reference's pieces into sources.
-pub fn sources<'a>(pieces: &[Piece<'a>]) -> Vec<Source> {
+pub fn sources<'a>(pieces: &[Piece<'a>]) -> SmallVec<[Source; 1]> {
     let mut g = Grouper::default();
     for p in pieces {
         let mut pos = 0;
@@ -313,8 +301,8 @@ mod tests {
         assert_eq!(s[1].date.unwrap().to_string(), "2014-04-10");
         assert_eq!(s[1].style, Lang::En);
         assert_eq!(
-            s[1].urls[0].hygiene,
-            vec![Hygiene::TrailingPunctuation {
+            s[1].urls[0].hygiene[..],
+            [Hygiene::TrailingPunctuation {
                 stripped: ".".into(),
                 reportable: false
             }]

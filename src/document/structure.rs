@@ -64,6 +64,20 @@ pub fn parse(
     doc.entries.shrink_to_fit();
     doc.markers.shrink_to_fit();
     if heading.is_some() {
+        // Most lists have one item per footnote: room for the footnotes cited
+        // in order (a footnote above all before it), so that a long list does
+        // not end with up to twice its room.
+        let mut top = 0;
+        let expected = doc
+            .markers
+            .iter()
+            .filter(|m| {
+                let above = m.number > top;
+                top = top.max(m.number);
+                above
+            })
+            .count();
+        doc.references.reserve_exact(expected);
         parse_references(read.iter().skip(refs_from), &mut doc);
     }
     doc.references.shrink_to_fit();
@@ -374,7 +388,7 @@ fn finish(e: OpenEntry) -> Entry {
         date: e.date,
         date_text: e.date_text,
         footnotes: smallvec::SmallVec::from_slice(&e.footnotes),
-        figures: figures::extract_folded(&e.text[..cut]).into_boxed_slice(),
+        figures: figures::extract_folded(&e.text[..cut]),
         text: e.text.into_boxed_str(),
     }
 }
@@ -439,7 +453,7 @@ fn close(number: u32, line: usize, pieces: &[Piece<'_>]) -> Reference {
         number,
         line,
         end_line,
-        sources: references::sources(pieces).into_boxed_slice(),
+        sources: references::sources(pieces),
     }
 }
 

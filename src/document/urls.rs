@@ -6,8 +6,10 @@
 
 use std::borrow::Cow;
 
+use compact_str::CompactString;
 use serde::Serialize;
 use serde::ser::SerializeStruct;
+use smallvec::SmallVec;
 
 /// A URL found in a reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,9 +18,10 @@ pub struct CitedUrl {
     pub url: String,
     /// What was written right after `url` and is not part of it (glued
     /// punctuation, run-in text): usually nothing. See [`CitedUrl::raw`].
-    raw_rest: Box<str>,
+    raw_rest: CompactString,
     pub line: usize,
-    pub hygiene: Vec<Hygiene>,
+    /// Inline when there is at most one (the closing full stop of an English citation).
+    pub hygiene: SmallVec<[Hygiene; 1]>,
     /// The comparison key when it differs from `url` (see [`CitedUrl::key`]).
     pub norm: Option<Box<str>>,
     /// Where the host (lower case, without `www.`) stands in [`CitedUrl::key`].
@@ -82,7 +85,7 @@ impl CitedUrl {
 pub enum Hygiene {
     /// Punctuation glued to the end of the URL. `reportable` is false for an
     /// English citation's own closing full stop or separating comma.
-    TrailingPunctuation { stripped: Box<str>, reportable: bool },
+    TrailingPunctuation { stripped: CompactString, reportable: bool },
     /// The URL runs into the next word (`….htmThe`).
     RunIntoText { rest: Box<str> },
     /// Not a usable URL.
@@ -183,7 +186,7 @@ pub fn find_in_line(line: &str, line_no: usize, english_style: bool) -> impl Ite
             hygiene.insert(
                 0,
                 Hygiene::TrailingPunctuation {
-                    stripped: c.to_string().into(),
+                    stripped: CompactString::from(&*c.encode_utf8(&mut [0; 4])),
                     reportable: true,
                 },
             );
@@ -261,11 +264,17 @@ fn next_scheme(line: &str, from: usize) -> Option<usize> {
 
 /// What [`clean`] makes of a raw URL: the URL, the length of `raw` it covers,
 /// its defects, its comparison key (when it differs) and its host.
-type Cleaned = (String, usize, Vec<Hygiene>, Option<Box<str>>, Option<(u32, u32)>);
+type Cleaned = (
+    String,
+    usize,
+    SmallVec<[Hygiene; 1]>,
+    Option<Box<str>>,
+    Option<(u32, u32)>,
+);
 
 /// Repairs a raw URL.
 fn clean(raw: &str, after: &str, english_style: bool) -> Cleaned {
-    let mut hygiene = Vec::new();
+    let mut hygiene = SmallVec::new();
     let mut end = raw.len();
     // A URL run into the next word: cut it after the file extension.
     if let Some(cut) = run_in_cut(raw) {
@@ -309,7 +318,7 @@ fn clean(raw: &str, after: &str, english_style: bool) -> Cleaned {
 }
 
 /// The comparison key and host span of a URL, by the `url` crate.
-fn parse_key(url: &str, hygiene: &mut Vec<Hygiene>) -> (Option<Box<str>>, Option<(u32, u32)>) {
+fn parse_key(url: &str, hygiene: &mut SmallVec<[Hygiene; 1]>) -> (Option<Box<str>>, Option<(u32, u32)>) {
     match url::Url::parse(url) {
         Ok(mut parsed) => {
             if let Err(reason) = check_host(&parsed) {
@@ -467,8 +476,8 @@ mod tests {
         let u = one("2010, http://www.soumu.go.jp/a.pdf.", true);
         assert_eq!(u.url, "http://www.soumu.go.jp/a.pdf");
         assert_eq!(
-            u.hygiene,
-            vec![Hygiene::TrailingPunctuation {
+            u.hygiene[..],
+            [Hygiene::TrailingPunctuation {
                 stripped: ".".into(),
                 reportable: false
             }]
@@ -480,8 +489,8 @@ mod tests {
         let u = one("    http://www.mofa.go.jp/mofaj/files/000059830.pdf.", false);
         assert_eq!(u.url, "http://www.mofa.go.jp/mofaj/files/000059830.pdf");
         assert_eq!(
-            u.hygiene,
-            vec![Hygiene::TrailingPunctuation {
+            u.hygiene[..],
+            [Hygiene::TrailingPunctuation {
                 stripped: ".".into(),
                 reportable: true
             }]
@@ -489,8 +498,8 @@ mod tests {
         let u = one("参照：http://example.jp/a.html」。", false);
         assert_eq!(u.url, "http://example.jp/a.html");
         assert_eq!(
-            u.hygiene,
-            vec![Hygiene::TrailingPunctuation {
+            u.hygiene[..],
+            [Hygiene::TrailingPunctuation {
                 stripped: "」".into(),
                 reportable: true
             }]
@@ -508,7 +517,7 @@ mod tests {
         .collect();
         assert_eq!(v.len(), 2);
         assert_eq!(v[0].url.url, "http://sankei.jp.msn.com/w/amr1-n1.htm");
-        assert_eq!(v[0].url.hygiene, vec![Hygiene::RunIntoText { rest: "U.S.".into() }]);
+        assert_eq!(v[0].url.hygiene[..], [Hygiene::RunIntoText { rest: "U.S.".into() }]);
         assert_eq!(
             &"and http://sankei.jp.msn.com/w/amr1-n1.htmU.S. Department"[v[0].url_end..],
             "U.S. Department"
@@ -530,11 +539,11 @@ mod tests {
     }
 
     /// Key (when not the URL), host span and defects.
-    type Parsed = (Option<Box<str>>, Option<(u32, u32)>, Vec<Hygiene>);
+    type Parsed = (Option<Box<str>>, Option<(u32, u32)>, SmallVec<[Hygiene; 1]>);
 
     /// What [`clean`] would make of a URL through the `url` crate alone.
     fn by_parser(url: &str) -> Parsed {
-        let mut hygiene = Vec::new();
+        let mut hygiene = SmallVec::new();
         let (norm, host) = parse_key(url, &mut hygiene);
         (norm, host, hygiene)
     }
@@ -548,7 +557,7 @@ mod tests {
             "http://mainichi.jp/select/news/20140205k0000m010119000c.html",
         ] {
             assert!(canonical_as_written(u).is_some(), "{u}");
-            assert_eq!(by_parser(u), (None, canonical_as_written(u), Vec::new()), "{u}");
+            assert_eq!(by_parser(u), (None, canonical_as_written(u), SmallVec::new()), "{u}");
         }
     }
 
@@ -582,7 +591,7 @@ mod tests {
         ) {
             let url = format!("{scheme}{}{lead}{}", labels.join("."), path.concat());
             if let Some(span) = canonical_as_written(&url) {
-                proptest::prop_assert_eq!(by_parser(&url), (None, Some(span), Vec::new()), "{:?}", url);
+                proptest::prop_assert_eq!(by_parser(&url), (None, Some(span), SmallVec::new()), "{:?}", url);
             }
         }
     }
