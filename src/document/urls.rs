@@ -410,6 +410,11 @@ fn run_in_cut(raw: &str) -> Option<usize> {
         let after = &path[i + 1..];
         let word_len = after.find(|c: char| !c.is_alphanumeric()).unwrap_or(after.len());
         let word = &after[..word_len];
+        // Every extension is three letters or more: a shorter word has none
+        // with a letter after it (most URLs end in `.pdf` or `.htm`).
+        if word_len <= 3 {
+            continue;
+        }
         // The longest known extension the word starts with.
         let Some(ext) = EXTENSIONS
             .iter()
