@@ -7,6 +7,7 @@
 //! that decodes without error and reads most like Japanese. Text that no
 //! encoding decodes cleanly is an input error naming the file.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use encoding_rs::{EUC_JP, Encoding, ISO_2022_JP, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE};
@@ -23,13 +24,21 @@ pub struct Decoded {
 
 /// Reads and decodes a file. Every failure names the file.
 pub fn read(path: &Path) -> Result<Decoded> {
-    read_into(path, Vec::new())
+    let mut bytes = Vec::new();
+    let (text, encoding) = read_text(path, &mut bytes)?;
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding,
+    })
 }
 
-/// [`read`] into a buffer kept from an earlier document (`text.into_bytes()`
-/// of its [`Decoded`]): the pages of a large buffer are touched once, not once
-/// per document.
-pub fn read_into(path: &Path, mut bytes: Vec<u8>) -> Result<Decoded> {
+/// Reads a file into `bytes` (a buffer kept from an earlier document: the
+/// pages of a large buffer are touched once, not once per document) and
+/// decodes it. The common case, UTF-8 without BOM, is borrowed from `bytes`
+/// instead of copied, and validated by `simdutf8` (about ten times faster
+/// than the standard library on Japanese text). Returns the text and the
+/// encoding found.
+pub fn read_text<'b>(path: &Path, bytes: &'b mut Vec<u8>) -> Result<(Cow<'b, str>, String)> {
     use std::io::Read as _;
     let cannot = |e: std::io::Error| Error::input(path, format!("cannot read: {}", io_reason(&e)));
     let meta = std::fs::metadata(path).map_err(cannot)?;
@@ -39,16 +48,18 @@ pub fn read_into(path: &Path, mut bytes: Vec<u8>) -> Result<Decoded> {
     bytes.clear();
     bytes.reserve_exact(usize::try_from(meta.len()).unwrap_or(0));
     std::fs::File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .and_then(|mut f| f.read_to_end(bytes))
         .map_err(cannot)?;
-    // The common case, UTF-8 without BOM, keeps the buffer instead of copying it.
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) || looks_iso2022jp(&bytes) {
-        return decode(path, &bytes);
+    let bytes: &'b [u8] = bytes;
+    if !bytes.starts_with(&[0xEF, 0xBB, 0xBF])
+        && !looks_iso2022jp(bytes)
+        && let Ok(text) = simdutf8::basic::from_utf8(bytes)
+    {
+        check_text(path, text)?;
+        return Ok((Cow::Borrowed(text), "UTF-8".to_string()));
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => finish(path, text, "UTF-8"),
-        Err(e) => decode(path, e.as_bytes()),
-    }
+    let d = decode(path, bytes)?;
+    Ok((Cow::Owned(d.text), d.encoding))
 }
 
 /// ISO-2022-JP is 7-bit, so it is also valid UTF-8: it is told by its escape sequences.
@@ -74,6 +85,15 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<Decoded> {
 }
 
 fn finish(path: &Path, text: String, encoding: &str) -> Result<Decoded> {
+    check_text(path, &text)?;
+    Ok(Decoded {
+        text,
+        encoding: encoding.to_string(),
+    })
+}
+
+/// Decoded text that is still not a document: empty, binary (NUL bytes), blank.
+fn check_text(path: &Path, text: &str) -> Result<()> {
     if text.is_empty() {
         return Err(Error::input(path, "the file is empty"));
     }
@@ -88,10 +108,7 @@ fn finish(path: &Path, text: String, encoding: &str) -> Result<Decoded> {
     if text.trim().is_empty() {
         return Err(Error::input(path, "the file holds only white space"));
     }
-    Ok(Decoded {
-        text,
-        encoding: encoding.to_string(),
-    })
+    Ok(())
 }
 
 fn strict(enc: &'static Encoding, bytes: &[u8]) -> Option<String> {

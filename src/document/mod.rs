@@ -266,14 +266,11 @@ pub fn load_document(spec: &DocumentSpec, cfg: &ParseConfig) -> Result<Document>
 /// [`load_document`] reading into `buffer`, which holds the file's bytes
 /// afterwards: loading a set reuses one buffer.
 pub fn load_document_with(spec: &DocumentSpec, cfg: &ParseConfig, buffer: &mut Vec<u8>) -> Result<Document> {
-    let decoded = load::read_into(&spec.path, std::mem::take(buffer))?;
+    let (text, encoding) = load::read_text(&spec.path, buffer)?;
     let format = spec.format.unwrap_or_else(|| Format::from_path(&spec.path));
-    let lines = read_lines(format, &decoded.text);
-    let lang = spec.lang.unwrap_or_else(|| detect_lang(&decoded.text));
-    let doc = structure::parse(&spec.display, lang, format, decoded.encoding, &lines, cfg);
-    drop(lines);
-    *buffer = decoded.text.into_bytes();
-    Ok(doc)
+    let lines = read_lines(format, &text);
+    let lang = spec.lang.unwrap_or_else(|| detect_lang(&text));
+    Ok(structure::parse(&spec.display, lang, format, encoding, &lines, cfg))
 }
 
 /// Turns text into numbered logical lines with the reader of its format.
