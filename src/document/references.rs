@@ -254,22 +254,50 @@ fn describe(text: &str) -> (Option<Box<str>>, Option<Box<str>>, Option<dates::Da
 
 /// The first quoted span: (byte offset of the opening quote, inner text, byte offset after the closing quote).
 fn find_title(text: &str) -> Option<(usize, &str, usize)> {
-    let (open, c) = text
-        .char_indices()
-        .find(|(_, c)| matches!(c, '「' | '『' | '“' | '”' | '"'))?;
+    let (open, c) = find_any(text, &['「', '『', '“', '”', '"'])?;
     let inner_start = open + c.len_utf8();
     let closers: &[char] = match c {
         '「' => &['」'],
         '『' => &['』'],
         _ => &['“', '”', '"'],
     };
-    let rel = text[inner_start..].find(closers)?;
-    let close_char = text[inner_start + rel..].chars().next()?;
+    let (close, close_char) = find_any(&text[inner_start..], closers)?;
     Some((
         open,
-        &text[inner_start..inner_start + rel],
-        inner_start + rel + close_char.len_utf8(),
+        &text[inner_start..inner_start + close],
+        inner_start + close + close_char.len_utf8(),
     ))
+}
+
+/// The first of `chars` in `text` and its byte offset. Their first bytes are
+/// looked for with memchr (at most three distinct ones), then checked:
+/// decoding every character took a tenth of the reference reader's time.
+fn find_any(text: &str, chars: &[char]) -> Option<(usize, char)> {
+    let (mut leads, mut n) = ([0u8; 3], 0);
+    for c in chars {
+        let lead = c.encode_utf8(&mut [0; 4]).as_bytes()[0];
+        if !leads[..n].contains(&lead) {
+            if n == leads.len() {
+                return text.char_indices().find(|(_, c)| chars.contains(c));
+            }
+            leads[n] = lead;
+            n += 1;
+        }
+    }
+    let b = text.as_bytes();
+    let hit = |i: usize| {
+        chars
+            .iter()
+            .copied()
+            .find(|&c| text[i..].starts_with(c))
+            .map(|c| (i, c))
+    };
+    match leads[..n] {
+        [a] => memchr::memchr_iter(a, b).find_map(hit),
+        [a, z] => memchr::memchr2_iter(a, z, b).find_map(hit),
+        [a, y, z] => memchr::memchr3_iter(a, y, z, b).find_map(hit),
+        _ => text.char_indices().find(|(_, c)| chars.contains(c)),
+    }
 }
 
 #[cfg(test)]
@@ -301,6 +329,20 @@ mod tests {
 
     fn p(line: usize, text: &str) -> Piece<'_> {
         Piece { line, text }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+        /// The byte search finds what a search character by character finds.
+        #[test]
+        fn find_any_finds_the_first_char(parts in proptest::collection::vec(0usize..14, 0..12)) {
+            const PIECES: [&str; 14] = ["「", "」", "『", "』", "“", "”", "\"", "a", "日", "€", "–", "\u{3000}", "\u{300d}", "é"];
+            let text: String = parts.iter().map(|&i| PIECES[i]).collect();
+            for set in [&['「', '『', '“', '”', '"'][..], &['」'], &['』'], &['“', '”', '"']] {
+                let want = text.char_indices().find(|(_, c)| set.contains(c));
+                proptest::prop_assert_eq!(find_any(&text, set), want, "{:?}", text);
+            }
+        }
     }
 
     #[test]

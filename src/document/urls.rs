@@ -285,6 +285,7 @@ fn clean(raw: &str, after: &str, english_style: bool) -> Cleaned {
     }
     // Glued trailing punctuation (a closing parenthesis stays when the URL opened one).
     let mut body_end = end;
+    let after_scheme = scheme_len(raw);
     while let Some(c) = raw[..body_end].chars().next_back() {
         if !is_trailing_punct(c) {
             break;
@@ -292,7 +293,7 @@ fn clean(raw: &str, after: &str, english_style: bool) -> Cleaned {
         if c == ')' && raw[..body_end].matches('(').count() >= raw[..body_end].matches(')').count() {
             break;
         }
-        if body_end - c.len_utf8() <= scheme_len(raw) {
+        if body_end - c.len_utf8() <= after_scheme {
             break;
         }
         body_end -= c.len_utf8();
@@ -397,14 +398,20 @@ fn host_span(key: &str, mut start: usize, end: usize) -> (u32, u32) {
     (start as u32, end as u32)
 }
 
+/// Where the text after the first `://` starts (0 without one). The first
+/// `:` followed by `//`: a substring search builds its searcher on every call.
 fn scheme_len(raw: &str) -> usize {
-    raw.find("://").map_or(0, |p| p + 3)
+    let b = raw.as_bytes();
+    memchr::memchr_iter(b':', b)
+        .find(|&i| b[i + 1..].starts_with(b"//"))
+        .map_or(0, |p| p + 3)
 }
 
 /// Where a URL runs into the following word: just after a file extension that
 /// is directly followed by a letter (`a.htmU.S.` → cut after `htm`).
 fn run_in_cut(raw: &str) -> Option<usize> {
-    let path_start = scheme_len(raw) + raw[scheme_len(raw)..].find('/')?;
+    let after_scheme = scheme_len(raw);
+    let path_start = after_scheme + memchr::memchr(b'/', &raw.as_bytes()[after_scheme..])?;
     let path = &raw[path_start..];
     for (i, _) in path.match_indices('.') {
         let after = &path[i + 1..];
@@ -563,6 +570,22 @@ mod tests {
         ] {
             assert!(canonical_as_written(u).is_some(), "{u}");
             assert_eq!(by_parser(u), (None, canonical_as_written(u), SmallVec::new()), "{u}");
+        }
+    }
+
+    #[test]
+    fn scheme_len_is_after_the_first_separator() {
+        for t in [
+            "http://a.jp/",
+            "https://a.jp/x://y",
+            "a:b://c",
+            "a:/b",
+            "no scheme",
+            "x:",
+            "://",
+            "ａ://b",
+        ] {
+            assert_eq!(scheme_len(t), t.find("://").map_or(0, |p| p + 3), "{t}");
         }
     }
 
