@@ -78,7 +78,13 @@ pub fn parse(
             })
             .count();
         doc.references.reserve_exact(expected);
-        parse_references(read.iter().skip(refs_from), &mut doc);
+        let after_heading = scan
+            .after
+            .filter(|_| scan.heading.is_some_and(|(h, _)| h + 1 == refs_from));
+        match after_heading {
+            Some(after) => parse_references(after, &mut doc),
+            None => parse_references(read.iter().skip(refs_from), &mut doc),
+        }
     }
     doc.references.shrink_to_fit();
     doc.anomalies.shrink_to_fit();
@@ -229,20 +235,24 @@ fn number_label(t: &str) -> Option<(&str, usize)> {
 
 /// What one pass over the lines finds: the reference heading, the number of
 /// lines and the last line's number.
-struct HeadingScan {
+struct HeadingScan<'b> {
     /// Index and line number of the heading.
     heading: Option<(usize, usize)>,
+    /// The lines after the heading (plain text is split on the fly: the
+    /// reference reader starts here instead of splitting the body again).
+    after: Option<super::LineIter<'b>>,
     count: usize,
     last_number: usize,
 }
 
-fn find_heading(read: &Lines<'_>, cfg: &ParseConfig) -> HeadingScan {
+fn find_heading<'b>(read: &'b Lines<'_>, cfg: &ParseConfig) -> HeadingScan<'b> {
     let wanted: Vec<String> = cfg.reference_headings.iter().map(|h| heading_text(h)).collect();
     // A heading line is short: skip the others without normalising them.
     let longest = wanted.iter().map(|w| w.len()).max().unwrap_or(0) + 40;
     let (mut first_followed, mut last) = (None, None);
     let mut scan = HeadingScan {
         heading: None,
+        after: None,
         count: 0,
         last_number: 0,
     };
@@ -254,7 +264,7 @@ fn find_heading(read: &Lines<'_>, cfg: &ParseConfig) -> HeadingScan {
         if first_followed.is_some() || l.text.len() > longest || !is_heading(l.text, &wanted) {
             continue;
         }
-        last = Some((i, l.number));
+        last = Some((i, l.number, it.clone()));
         // Prefer a heading followed by a numbered item; else the last one.
         if it
             .clone()
@@ -262,10 +272,13 @@ fn find_heading(read: &Lines<'_>, cfg: &ParseConfig) -> HeadingScan {
             .take(3)
             .any(|l| matches!(ref_number(l.text), Some((Ok(_), _))))
         {
-            first_followed = Some((i, l.number));
+            first_followed = Some((i, l.number, it.clone()));
         }
     }
-    scan.heading = first_followed.or(last);
+    if let Some((i, number, after)) = first_followed.or(last) {
+        scan.heading = Some((i, number));
+        scan.after = Some(after);
+    }
     scan
 }
 
