@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 
+use smallvec::SmallVec;
+
 use super::normalize::fold_width;
 
 /// The most footnotes one range marker may expand to; a wider range is read as
@@ -31,7 +33,8 @@ fn from_superscript(s: &str) -> String {
 /// The result of reading the markers of one line.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct LineMarkers {
-    pub numbers: Vec<u32>,
+    /// Inline up to four (an entry's markers are kept as they are read).
+    pub numbers: SmallVec<[u32; 4]>,
     /// Markers whose numbers cannot be used (overflow, absurd ranges), as written.
     pub invalid: Vec<String>,
 }
@@ -147,7 +150,22 @@ fn superscript_len(t: &str) -> usize {
 /// `1, 2`, `3-5`, `1、4~6` → numbers. None when a number is unusable.
 /// Appends the numbers of a marker's list (`1, 2`, `3–5`) to `out`; on an
 /// unusable list appends nothing and returns false.
-fn parse_list(list: &str, out: &mut Vec<u32>) -> bool {
+fn parse_list(list: &str, out: &mut SmallVec<[u32; 4]>) -> bool {
+    // The common marker holds one number: read it without splitting.
+    if !list.is_empty() && list.bytes().all(|b| b.is_ascii_digit()) {
+        return match parse_num(list) {
+            Some(n) => {
+                out.push(n);
+                true
+            }
+            None => false,
+        };
+    }
+    parse_split_list(list, out)
+}
+
+/// [`parse_list`] item by item: `1, 2`, `3-5`, `1、2`.
+fn parse_split_list(list: &str, out: &mut SmallVec<[u32; 4]>) -> bool {
     let before = out.len();
     let ok = (|| {
         for item in list.split([',', '、']) {
@@ -189,22 +207,34 @@ fn parse_num(s: &str) -> Option<u32> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// A list of digits alone reads as the item-by-item reader reads it.
+        #[test]
+        fn one_number_reads_as_a_list(digits in "[0-9]{0,12}") {
+            let (mut fast, mut split) = (SmallVec::new(), SmallVec::new());
+            let ok = parse_list(&digits, &mut fast);
+            proptest::prop_assert_eq!(ok, parse_split_list(&digits, &mut split), "{:?}", digits);
+            proptest::prop_assert_eq!(fast, split, "{:?}", digits);
+        }
+    }
+
     #[test]
     fn japanese_and_english_forms() {
-        assert_eq!(scan("合意。 (脚注:1)").numbers, vec![1]);
-        assert_eq!(scan("合意。（脚注：１２）").numbers, vec![12]);
-        assert_eq!(scan("（注3）と［4］").numbers, vec![3, 4]);
+        assert_eq!(scan("合意。 (脚注:1)").numbers[..], [1]);
+        assert_eq!(scan("合意。（脚注：１２）").numbers[..], [12]);
+        assert_eq!(scan("（注3）と［4］").numbers[..], [3, 4]);
         assert_eq!(
-            scan("met.[17] The [18] x [1, 2] y [3–5]").numbers,
-            vec![17, 18, 1, 2, 3, 4, 5]
+            scan("met.[17] The [18] x [1, 2] y [3–5]").numbers[..],
+            [17, 18, 1, 2, 3, 4, 5]
         );
         assert!(scan("[Japan and the U.S.]").numbers.is_empty());
     }
 
     #[test]
     fn other_marker_forms() {
-        assert_eq!(scan("協議を開催。［注２］と(*3)").numbers, vec![2, 3]);
-        assert_eq!(scan("The talks began.¹² Then ²³").numbers, vec![12]);
+        assert_eq!(scan("協議を開催。［注２］と(*3)").numbers[..], [2, 3]);
+        assert_eq!(scan("The talks began.¹² Then ²³").numbers[..], [12]);
     }
 
     /// The regex the scanner replaced: both must read the same markers.

@@ -386,7 +386,7 @@ struct OpenEntry {
     end_line: usize,
     date: Option<DateSpan>,
     date_text: Option<compact_str::CompactString>,
-    footnotes: Vec<u32>,
+    footnotes: smallvec::SmallVec<[u32; 4]>,
     text: String,
 }
 
@@ -400,7 +400,7 @@ fn finish(e: OpenEntry) -> Entry {
         end_line: e.end_line,
         date: e.date,
         date_text: e.date_text,
-        footnotes: smallvec::SmallVec::from_slice(&e.footnotes),
+        footnotes: e.footnotes,
         figures: figures::extract_folded(&e.text[..cut]),
         text: e.text.into_boxed_str(),
     }
