@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use regex_automata::util::captures::Captures;
-use regex_automata::{Anchored, Input, meta};
+use regex_automata::{Anchored, Input, Match, meta};
 use serde::{Serialize, Serializer};
 
 use super::normalize::fold_width;
@@ -432,13 +432,20 @@ fn search(grammar: Grammar, t: &str, from: usize, anchored: bool) -> Option<Foun
     let input = Input::new(t)
         .range(from..)
         .anchored(if anchored { Anchored::Yes } else { Anchored::No });
-    let m = fast.search(&input)?;
-    // The ASCII-boundary match is the Unicode one when its edges are Unicode
-    // boundaries too (the Japanese pattern has none); else ask the exact regex.
-    let word = |c: Option<char>| c.is_some_and(regex_syntax::is_word_character);
-    let bounded = grammar == Grammar::Dates && m.pattern().as_usize() == 0
-        || !(word(t[..m.start()].chars().next_back()) || word(t[m.end()..].chars().next()));
-    let m = if bounded { m } else { exact.search(&input)? };
+    let m = match grammar {
+        // A Japanese date right at `from` is the leftmost match, and the
+        // Japanese pattern is the first: no regex call needed.
+        Grammar::Dates if let Some(len) = plain_ja_date(&t[from..]) => Match::must(0, from..from + len),
+        _ => {
+            let m = fast.search(&input)?;
+            // The ASCII-boundary match is the Unicode one when its edges are Unicode
+            // boundaries too (the Japanese pattern has none); else ask the exact regex.
+            let word = |c: Option<char>| c.is_some_and(regex_syntax::is_word_character);
+            let bounded = grammar == Grammar::Dates && m.pattern().as_usize() == 0
+                || !(word(t[..m.start()].chars().next_back()) || word(t[m.end()..].chars().next()));
+            if bounded { m } else { exact.search(&input)? }
+        }
+    };
     let pattern = m.pattern().as_usize();
     let read = |c: &Groups| match (grammar, pattern) {
         (Grammar::Year, _) => from_year(c),
@@ -458,6 +465,42 @@ fn search(grammar: Grammar, t: &str, from: usize, anchored: bool) -> Option<Foun
         start: m.start(),
         end: m.end(),
     })
+}
+
+/// The length of the Japanese date `t` starts with, when it is written in the
+/// plain form most are (`2014年2月3日`: four digits, one or two, one or two,
+/// nothing between) and nothing after it could extend the match of the
+/// Japanese pattern (white space, a weekday in parentheses, a range word):
+/// then the pattern's leftmost-first match is exactly this. Otherwise None,
+/// and the regex decides.
+fn plain_ja_date(t: &str) -> Option<usize> {
+    let b = t.as_bytes();
+    let digits = |at: usize, max: usize| {
+        b[at.min(b.len())..]
+            .iter()
+            .take(max + 1)
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    if digits(0, 4) != 4 || !t[4..].starts_with('年') {
+        return None;
+    }
+    let mut at = 4 + '年'.len_utf8();
+    for unit in ['月', '日'] {
+        let n = digits(at, 2);
+        if !(1..=2).contains(&n) || !t[at + n..].starts_with(unit) {
+            return None;
+        }
+        at += n + unit.len_utf8();
+    }
+    let extends = t[at..].chars().next().is_some_and(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '(' | '（' | '~' | '-' | '‐' | '‒' | '–' | '—' | '―' | 'か' | '・' | '、' | '及' | 'お'
+            )
+    });
+    (!extends).then_some(at)
 }
 
 /// Runs the capture engine of `grammar` and hands `f` the groups it found.
