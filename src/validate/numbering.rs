@@ -1,7 +1,7 @@
 //! Numbering within one document: duplicates, gaps, cited-but-missing,
 //! listed-but-never-cited, first citations out of order, unusable numbers.
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt};
 
 use super::{Finding, Kind};
 use crate::document::{AnomalyKind, Document};
@@ -27,10 +27,11 @@ pub fn check(doc: &Document) -> Vec<Finding> {
     }
 
     // Reference numbers: duplicates.
-    let mut listed: HashMap<u32, usize> = HashMap::with_capacity(doc.references.len());
+    let mut listed: NumberMap<usize> =
+        NumberMap::for_numbers(doc.references.iter().map(|r| r.number), doc.references.len());
     for r in &doc.references {
-        match listed.get(&r.number) {
-            Some(&first) => out.push(
+        match listed.get(r.number) {
+            Some(first) => out.push(
                 Finding::new(
                     Kind::DuplicateReference,
                     file,
@@ -41,20 +42,19 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                 .related(file, first)
                 .suggest("renumber or merge the two items"),
             ),
-            None => {
-                listed.insert(r.number, r.line);
-            }
+            None => listed.insert(r.number, r.line),
         }
     }
 
     // Markers: cited-but-missing and order of first citation.
-    let mut seen = HashSet::with_capacity(doc.markers.len());
+    let mut seen = NumberMap::for_numbers(doc.markers.iter().map(|m| m.number), doc.markers.len());
     let mut max_seen = 0u32;
     for m in &doc.markers {
-        if !seen.insert(m.number) {
+        if seen.get(m.number).is_some() {
             continue; // a later re-citation is fine
         }
-        if doc.reference_heading.is_some() && !listed.contains_key(&m.number) {
+        seen.insert(m.number, ());
+        if doc.reference_heading.is_some() && listed.get(m.number).is_none() {
             out.push(
                 Finding::new(
                     Kind::MissingReference,
@@ -85,7 +85,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
 
     // Listed but never cited.
     for r in &doc.references {
-        if !seen.contains(&r.number) && listed.get(&r.number) == Some(&r.line) {
+        if seen.get(r.number).is_none() && listed.get(r.number) == Some(r.line) {
             out.push(
                 Finding::new(
                     Kind::UncitedReference,
@@ -100,12 +100,10 @@ pub fn check(doc: &Document) -> Vec<Finding> {
 
     // Gaps in the list that no marker explains (cited gaps are missing references already).
     let mut expected = 1u32;
-    let mut in_order: Vec<(u32, usize)> = listed.iter().map(|(&n, &line)| (n, line)).collect();
-    in_order.sort_unstable();
-    for (n, line) in in_order {
+    for (n, line) in listed.sorted() {
         if n > expected {
             let gap: Vec<u32> = (expected..n).take(3).collect();
-            let cited_inside = (expected..n).take(10_000).any(|g| seen.contains(&g));
+            let cited_inside = (expected..n).take(10_000).any(|g| seen.get(g).is_some());
             if !cited_inside {
                 let range = if n - expected == 1 {
                     format!("[{}]", gap[0])
@@ -126,4 +124,130 @@ pub fn check(doc: &Document) -> Vec<Finding> {
         expected = n.saturating_add(1);
     }
     out
+}
+
+/// Footnote numbers to values: a vector indexed by number when the numbers
+/// are dense (as numbered lists are: hashing them took most of this check's
+/// time), else a hash map (absurd numbers like 99999999 stay cheap).
+enum NumberMap<V> {
+    Dense(Vec<Option<V>>),
+    Sparse(HashMap<u32, V>),
+}
+
+impl<V: Copy> NumberMap<V> {
+    /// An empty map for `count` numbers.
+    fn for_numbers(numbers: impl Iterator<Item = u32>, count: usize) -> Self {
+        let max = numbers.max().unwrap_or(0) as usize;
+        if max <= 2 * count + 1024 {
+            NumberMap::Dense(vec![None; max + 1])
+        } else {
+            NumberMap::Sparse(HashMap::with_capacity(count))
+        }
+    }
+
+    fn get(&self, n: u32) -> Option<V> {
+        match self {
+            NumberMap::Dense(v) => v.get(n as usize).copied().flatten(),
+            NumberMap::Sparse(m) => m.get(&n).copied(),
+        }
+    }
+
+    fn insert(&mut self, n: u32, value: V) {
+        match self {
+            NumberMap::Dense(v) => {
+                if let Some(slot) = v.get_mut(n as usize) {
+                    *slot = Some(value);
+                }
+            }
+            NumberMap::Sparse(m) => {
+                m.insert(n, value);
+            }
+        }
+    }
+
+    /// The entries in increasing order of number.
+    fn sorted(&self) -> Vec<(u32, V)> {
+        match self {
+            NumberMap::Dense(v) => v
+                .iter()
+                .enumerate()
+                .filter_map(|(n, value)| Some((n as u32, (*value)?)))
+                .collect(),
+            NumberMap::Sparse(m) => {
+                let mut all: Vec<(u32, V)> = m.iter().map(|(&n, &value)| (n, value)).collect();
+                all.sort_unstable_by_key(|(n, _)| *n);
+                all
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Dense and sparse maps answer alike whatever is put in them.
+        #[test]
+        fn dense_and_sparse_agree(ops in proptest::collection::vec((0u32..3000, 0usize..100), 0..200)) {
+            let mut dense = NumberMap::Dense(vec![None; 3000]);
+            let mut sparse = NumberMap::Sparse(HashMap::new());
+            for &(n, line) in &ops {
+                proptest::prop_assert_eq!(dense.get(n), sparse.get(n));
+                dense.insert(n, line);
+                sparse.insert(n, line);
+            }
+            proptest::prop_assert_eq!(dense.sorted(), sparse.sorted());
+            for n in 0..3000 {
+                proptest::prop_assert_eq!(dense.get(n), sparse.get(n));
+            }
+        }
+    }
+
+    /// The findings' kinds, lines and footnotes for a document citing `cited`
+    /// and listing `listed`, with `big` standing for the last number.
+    fn findings(big: u32) -> Vec<(Kind, usize, Option<u32>)> {
+        use crate::document::{Format, Lang, Lines, structure};
+        let text = format!(
+            "T\n\n- 2014: a.[1] b.[{}]\n- 2015: c.[{big}] d.[1]\n\nReferences\n\n[1] A, \"a,\" 2014, http://a.jp/1\n[2] B, \"b,\" 2014, http://a.jp/2\n[2] C, \"c,\" 2014, http://a.jp/3\n[{big}] D, \"d,\" 2014, http://a.jp/4\n",
+            big + 1
+        );
+        let cfg = crate::config::ParseConfig::default();
+        let doc = structure::parse("t", Lang::En, Format::Text, "UTF-8".into(), &Lines::plain(&text), &cfg);
+        check(&doc)
+            .into_iter()
+            .map(|f| (f.kind, f.line, f.footnote.map(|n| n.min(big))))
+            .collect()
+    }
+
+    #[test]
+    fn dense_and_sparse_numbers_give_the_same_findings() {
+        let dense = findings(50);
+        let sparse = findings(5_000_000);
+        let kinds: Vec<Kind> = dense.iter().map(|f| f.0).collect();
+        for k in [
+            Kind::DuplicateReference,
+            Kind::MissingReference,
+            Kind::UncitedReference,
+            Kind::CitationOrder,
+            Kind::NumberingGap,
+        ] {
+            assert!(kinds.contains(&k), "{k:?} in {dense:?}");
+        }
+        let stand_in = |v: Vec<(Kind, usize, Option<u32>)>, big: u32| -> Vec<(Kind, usize, Option<u32>)> {
+            v.into_iter()
+                .map(|(k, l, n)| (k, l, n.map(|n| if n == big { 0 } else { n })))
+                .collect()
+        };
+        assert_eq!(stand_in(dense, 50), stand_in(sparse, 5_000_000));
+    }
+
+    #[test]
+    fn absurd_numbers_are_kept_sparse() {
+        let m: NumberMap<()> = NumberMap::for_numbers([1, 2, u32::MAX].into_iter(), 3);
+        assert!(matches!(m, NumberMap::Sparse(_)));
+        let m: NumberMap<()> = NumberMap::for_numbers(1..=100_000, 100_000);
+        assert!(matches!(m, NumberMap::Dense(_)));
+    }
 }
