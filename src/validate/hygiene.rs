@@ -1,5 +1,7 @@
 //! Citation completeness and URL hygiene within one document.
 
+use std::collections::hash_map::Entry;
+
 use foldhash::{HashMap, HashMapExt};
 
 use super::{Finding, Kind};
@@ -97,23 +99,26 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                         ),
                     }
                 }
-                let key = u.key();
-                match first_use.get(key) {
-                    Some(&(n, line)) if n != r.number => out.push(
-                        Finding::new(
-                            Kind::DuplicateUrl,
-                            file,
-                            u.line,
-                            format!("the URL {} is also cited by reference [{n}]", u.url),
-                        )
-                        .footnote(r.number)
-                        .url(&u.url)
-                        .related(file, line)
-                        .suggest(format!("cite reference [{n}] again instead of repeating it")),
-                    ),
-                    Some(_) => {}
-                    None => {
-                        first_use.insert(key, (r.number, u.line));
+                // One hash per URL: the entry is read and, if new, filled.
+                match first_use.entry(u.key()) {
+                    Entry::Occupied(first) if first.get().0 != r.number => {
+                        let (n, line) = *first.get();
+                        out.push(
+                            Finding::new(
+                                Kind::DuplicateUrl,
+                                file,
+                                u.line,
+                                format!("the URL {} is also cited by reference [{n}]", u.url),
+                            )
+                            .footnote(r.number)
+                            .url(&u.url)
+                            .related(file, line)
+                            .suggest(format!("cite reference [{n}] again instead of repeating it")),
+                        );
+                    }
+                    Entry::Occupied(_) => {}
+                    Entry::Vacant(slot) => {
+                        slot.insert((r.number, u.line));
                     }
                 }
             }
