@@ -93,13 +93,12 @@ struct Seg<'a> {
 
 /// Groups a reference's text runs and URLs, fed in reading order, into
 /// sources: text, then URLs, then a locator or the next citation.
-#[derive(Default)]
-struct Grouper<'a> {
+struct Grouper<'a, 'o> {
     current: Option<Seg<'a>>,
-    done: SmallVec<[Source; 1]>,
+    done: &'o mut SmallVec<[Source; 1]>,
 }
 
-impl<'a> Grouper<'a> {
+impl<'a> Grouper<'a, '_> {
     fn text(&mut self, line: usize, t: &'a str) {
         if trim(t).is_empty() {
             return;
@@ -190,7 +189,14 @@ impl<'a> Grouper<'a> {
 
 /// Splits a reference's pieces into sources.
 pub fn sources<'a>(pieces: &[Piece<'a>]) -> SmallVec<[Source; 1]> {
-    let mut g = Grouper::default();
+    let mut done = SmallVec::new();
+    sources_into(pieces, &mut done);
+    done
+}
+
+/// [`sources`] pushed onto `done`.
+pub fn sources_into<'a>(pieces: &[Piece<'a>], done: &mut SmallVec<[Source; 1]>) {
+    let mut g = Grouper { current: None, done };
     for p in pieces {
         let mut pos = 0;
         for mut loc in urls::find_in_line(p.text, p.line, true) {
@@ -212,7 +218,6 @@ pub fn sources<'a>(pieces: &[Piece<'a>]) -> SmallVec<[Source; 1]> {
         g.text(p.line, &p.text[pos..]);
     }
     g.finish();
-    g.done
 }
 
 /// Publisher, title and date of one citation's text.

@@ -417,7 +417,7 @@ fn parse_references<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Docu
         let blank = trim(text).is_empty();
         if let Some((number, consumed)) = ref_number(text) {
             if let Some((n, first)) = open.take() {
-                doc.references.push(close(n, first, &pieces));
+                close(n, first, &pieces, &mut doc.references);
             }
             pieces.clear();
             closed = false;
@@ -447,7 +447,7 @@ fn parse_references<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Docu
                 }),
                 _ => {
                     if let Some((n, first)) = open.take() {
-                        doc.references.push(close(n, first, &pieces));
+                        close(n, first, &pieces, &mut doc.references);
                     }
                     closed = true;
                 }
@@ -456,17 +456,23 @@ fn parse_references<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Docu
         prev_blank = blank;
     }
     if let Some((n, first)) = open.take() {
-        doc.references.push(close(n, first, &pieces));
+        close(n, first, &pieces, &mut doc.references);
     }
 }
 
-fn close(number: u32, line: usize, pieces: &[Piece<'_>]) -> Reference {
+/// Adds the reference to the list and reads its sources into it in place
+/// (a reference is a few hundred bytes: built elsewhere, it was copied on
+/// every move).
+fn close(number: u32, line: usize, pieces: &[Piece<'_>], list: &mut Vec<Reference>) {
     let end_line = pieces.last().map_or(line, |p| p.line);
-    Reference {
+    list.push(Reference {
         number,
         line,
         end_line,
-        sources: references::sources(pieces),
+        sources: smallvec::SmallVec::new(),
+    });
+    if let Some(r) = list.last_mut() {
+        references::sources_into(pieces, &mut r.sources);
     }
 }
 
