@@ -8,7 +8,7 @@
 //!
 //! The headline figures are the first run's, in a fresh process: every page
 //! of heap the documents use is new to the process then, and on the machines
-//! we measured (virtual machines) first touching memory costs about 0.5 ms per
+//! we measured (virtual machines) first touching memory costs about 0.5-0.7 ms per
 //! MB. Later runs reuse the heap of the runs before; `--repeat` prints the
 //! best of them too, which is the parsing and checking alone.
 
