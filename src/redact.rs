@@ -112,9 +112,12 @@ pub fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(p) = rest.find("://") {
+        // The scheme starts after the last character that cannot be in one
+        // (which may be several bytes long: `𞸧http://`).
         let start = rest[..p]
-            .rfind(|c: char| !c.is_ascii_alphanumeric() && c != '+' && c != '-' && c != '.')
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rfind(|&(_, c)| !c.is_ascii_alphanumeric() && c != '+' && c != '-' && c != '.')
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let end = p + rest[p..]
             .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')'))
             .unwrap_or(rest.len() - p);
@@ -133,5 +136,13 @@ mod text_tests {
         let t = super::text("error sending request for url (https://u:hunter2@h.example/x?token=abc): refused");
         assert!(!t.contains("hunter2") && !t.contains("abc"), "{t}");
         assert!(t.contains("refused"));
+    }
+
+    #[test]
+    fn a_wide_character_before_the_scheme_is_kept_whole() {
+        // Found by the no-panic property test: the scheme's start was taken
+        // as one byte after the character before it.
+        let t = super::text("runs into \"Theªù𞸧lphttps://u:pw@a.jp/x.htmlThe\"");
+        assert!(t.contains("𞸧lphttps://") && !t.contains("pw@"), "{t}");
     }
 }
