@@ -64,19 +64,7 @@ pub fn parse(
     doc.entries.shrink_to_fit();
     doc.markers.shrink_to_fit();
     if heading.is_some() {
-        // Most lists have one item per footnote: room for the footnotes cited
-        // in order (a footnote above all before it), so that a long list does
-        // not end with up to twice its room.
-        let mut top = 0;
-        let expected = doc
-            .markers
-            .iter()
-            .filter(|m| {
-                let above = m.number > top;
-                top = top.max(m.number);
-                above
-            })
-            .count();
+        let expected = room_for_references(&doc.markers, scan.count.saturating_sub(refs_from));
         doc.references.reserve_exact(expected);
         let after_heading = scan
             .after
@@ -89,6 +77,25 @@ pub fn parse(
     doc.references.shrink_to_fit();
     doc.anomalies.shrink_to_fit();
     doc
+}
+
+/// How many references to make room for before the list is read. Most lists
+/// have one item per footnote: the footnotes cited in order (a footnote above
+/// all before it), so that a long list does not end with up to twice its room.
+/// No more than `lines_left`, the lines after the heading: an item takes one
+/// at least (a body citing a million footnotes above a short list reserves
+/// nothing absurd).
+fn room_for_references(markers: &[Marker], lines_left: usize) -> usize {
+    let mut top = 0;
+    markers
+        .iter()
+        .filter(|m| {
+            let above = m.number > top;
+            top = top.max(m.number);
+            above
+        })
+        .count()
+        .min(lines_left)
 }
 
 /// Strips a list bullet. Returns the rest of the line and whether there was one.
@@ -479,6 +486,19 @@ fn close(number: u32, line: usize, pieces: &[Piece<'_>], list: &mut Vec<Referenc
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn room_for_references_is_bounded_by_the_lines_left() {
+        let markers: Vec<Marker> = [1, 2, 2, 5, 3, 9]
+            .iter()
+            .map(|&number| Marker { number, line: 1 })
+            .collect();
+        // 1, 2, 5 and 9 each stand above every footnote before them.
+        assert_eq!(room_for_references(&markers, 100), 4);
+        assert_eq!(room_for_references(&markers, 2), 2);
+        let many: Vec<Marker> = (1..=1_000_000).map(|number| Marker { number, line: 3 }).collect();
+        assert_eq!(room_for_references(&many, 3), 3);
+    }
 
     #[test]
     fn bullets() {
