@@ -474,33 +474,27 @@ fn search(grammar: Grammar, t: &str, from: usize, anchored: bool) -> Option<Foun
 /// then the pattern's leftmost-first match is exactly this. Otherwise None,
 /// and the regex decides.
 fn plain_ja_date(t: &str) -> Option<usize> {
-    let b = t.as_bytes();
-    let digits = |at: usize, max: usize| {
-        b[at.min(b.len())..]
-            .iter()
-            .take(max + 1)
-            .take_while(|c| c.is_ascii_digit())
-            .count()
-    };
-    if digits(0, 4) != 4 || !t[4..].starts_with('年') {
-        return None;
-    }
-    let mut at = 4 + '年'.len_utf8();
-    for unit in ['月', '日'] {
-        let n = digits(at, 2);
-        if !(1..=2).contains(&n) || !t[at + n..].starts_with(unit) {
+    // Greedy digits then the unit right after them: `20145年` or `123月` fail
+    // here as the pattern's own `[0-9]{4}年` and `[0-9]{1,2}月` do.
+    let mut c = Cur { s: t, i: 0 };
+    c.digits_exact(4)?;
+    for unit in ["年", "月"] {
+        if !c.lit(unit) {
             return None;
         }
-        at += n + unit.len_utf8();
+        c.digits(2)?;
     }
-    let extends = t[at..].chars().next().is_some_and(|c| {
+    if !c.lit("日") {
+        return None;
+    }
+    let extends = c.rest().chars().next().is_some_and(|c| {
         c.is_whitespace()
             || matches!(
                 c,
                 '(' | '（' | '~' | '-' | '‐' | '‒' | '–' | '—' | '―' | 'か' | '・' | '、' | '及' | 'お'
             )
     });
-    (!extends).then_some(at)
+    (!extends).then_some(c.i)
 }
 
 /// Runs the capture engine of `grammar` and hands `f` the groups it found.
