@@ -276,8 +276,9 @@ type Cleaned = (
 fn clean(raw: &str, after: &str, english_style: bool) -> Cleaned {
     let mut hygiene = SmallVec::new();
     let mut end = raw.len();
+    let after_scheme = scheme_len(raw);
     // A URL run into the next word: cut it after the file extension.
-    if let Some(cut) = run_in_cut(raw) {
+    if let Some(cut) = run_in_cut(raw, after_scheme) {
         hygiene.push(Hygiene::RunIntoText {
             rest: raw[cut..].into(),
         });
@@ -285,7 +286,6 @@ fn clean(raw: &str, after: &str, english_style: bool) -> Cleaned {
     }
     // Glued trailing punctuation (a closing parenthesis stays when the URL opened one).
     let mut body_end = end;
-    let after_scheme = scheme_len(raw);
     while let Some(c) = raw[..body_end].chars().next_back() {
         if !is_trailing_punct(c) {
             break;
@@ -418,8 +418,8 @@ fn scheme_len(raw: &str) -> usize {
 
 /// Where a URL runs into the following word: just after a file extension that
 /// is directly followed by a letter (`a.htmU.S.` → cut after `htm`).
-fn run_in_cut(raw: &str) -> Option<usize> {
-    let after_scheme = scheme_len(raw);
+/// `after_scheme` is [`scheme_len`] of `raw`.
+fn run_in_cut(raw: &str, after_scheme: usize) -> Option<usize> {
     let path_start = after_scheme + memchr::memchr(b'/', &raw.as_bytes()[after_scheme..])?;
     let path = &raw[path_start..];
     for (i, _) in path.match_indices('.') {
@@ -580,6 +580,12 @@ mod tests {
             assert!(canonical_as_written(u).is_some(), "{u}");
             assert_eq!(by_parser(u), (None, canonical_as_written(u), SmallVec::new()), "{u}");
         }
+    }
+
+    #[test]
+    fn extensions_are_three_letters_or_more() {
+        // `run_in_cut` skips shorter words on this ground.
+        assert!(EXTENSIONS.iter().all(|e| e.len() >= 3));
     }
 
     #[test]
