@@ -42,7 +42,9 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                 .related(file, first)
                 .suggest("renumber or merge the two items"),
             ),
-            None => listed.insert(r.number, r.line),
+            None => {
+                listed.insert(r.number, r.line);
+            }
         }
     }
 
@@ -50,10 +52,9 @@ pub fn check(doc: &Document) -> Vec<Finding> {
     let mut seen = NumberMap::for_numbers(doc.markers.iter().map(|m| m.number), doc.markers.len());
     let mut max_seen = 0u32;
     for m in &doc.markers {
-        if seen.get(m.number).is_some() {
+        if !seen.insert(m.number, ()) {
             continue; // a later re-citation is fine
         }
-        seen.insert(m.number, ());
         if doc.reference_heading.is_some() && listed.get(m.number).is_none() {
             out.push(
                 Finding::new(
@@ -152,16 +153,12 @@ impl<V: Copy> NumberMap<V> {
         }
     }
 
-    fn insert(&mut self, n: u32, value: V) {
+    /// Sets the value of `n` (one of the numbers the map was made for); true
+    /// when `n` had none (as `HashSet::insert`).
+    fn insert(&mut self, n: u32, value: V) -> bool {
         match self {
-            NumberMap::Dense(v) => {
-                if let Some(slot) = v.get_mut(n as usize) {
-                    *slot = Some(value);
-                }
-            }
-            NumberMap::Sparse(m) => {
-                m.insert(n, value);
-            }
+            NumberMap::Dense(v) => v.get_mut(n as usize).is_some_and(|slot| slot.replace(value).is_none()),
+            NumberMap::Sparse(m) => m.insert(n, value).is_none(),
         }
     }
 
@@ -195,8 +192,7 @@ mod tests {
             let mut sparse = NumberMap::Sparse(HashMap::new());
             for &(n, line) in &ops {
                 proptest::prop_assert_eq!(dense.get(n), sparse.get(n));
-                dense.insert(n, line);
-                sparse.insert(n, line);
+                proptest::prop_assert_eq!(dense.insert(n, line), sparse.insert(n, line));
             }
             proptest::prop_assert_eq!(dense.sorted(), sparse.sorted());
             for n in 0..3000 {
