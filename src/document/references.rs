@@ -329,7 +329,7 @@ mod tests {
             if ARCHIVE_NOTE.is_match(&text) {
                 proptest::prop_assert!(may_open_note(&text), "{:?}", text);
             }
-    }
+        }
     }
 
     fn p(line: usize, text: &str) -> Piece<'_> {
