@@ -119,28 +119,28 @@ fn main() {
     let cfg = citecheck::config::Config::default().links;
     let cpu0 = cpu_seconds();
     let t0 = Instant::now();
-    let outcome = citecheck::check(&citecheck::CheckOptions {
-        config: Some(dir.path().join("c.yaml")),
-        out: Some(dir.path().join("reports")),
-        ..Default::default()
-    })
-    .expect("check");
+    let config = citecheck::config::load(&dir.path().join("c.yaml")).expect("config");
+    let run = citecheck::run(
+        &config,
+        &mut citecheck::store::Memory::default(),
+        &citecheck::links::Silent,
+    )
+    .expect("run");
     let wall = t0.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu0;
     drop(child.stdin.take());
     let _ = child.kill();
     let _ = child.wait();
 
-    let urls = outcome.run.links.len();
-    let alive = outcome
-        .run
+    let urls = run.links.len();
+    let alive = run
         .links
         .iter()
         .filter(|l| l.class == citecheck::links::LinkClass::Alive)
         .count();
-    let requests = outcome.run.requests;
+    let requests = run.requests;
     let by_latency = per_host as f64 * DELAY_MS as f64 / 1000.0 / cfg.per_host_concurrency as f64;
-    let by_interval = (per_host as f64 - 1.0) * cfg.per_host_interval_ms as f64 / 1000.0;
+    let by_interval = (per_host as f64 - 1.0) * cfg.per_host_interval.as_secs_f64();
     let bound = by_latency.max(by_interval);
     let peak_kb = proc_status("VmHWM:").unwrap_or(0);
     println!(
@@ -148,7 +148,9 @@ fn main() {
     );
     println!(
         "defaults: concurrency {}, per host {} in flight, {} ms between starts",
-        cfg.concurrency, cfg.per_host_concurrency, cfg.per_host_interval_ms
+        cfg.concurrency,
+        cfg.per_host_concurrency,
+        cfg.per_host_interval.as_millis()
     );
     println!("wall time: {wall:.2} s, {:.0} URLs/s", urls as f64 / wall);
     println!(

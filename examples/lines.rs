@@ -7,10 +7,10 @@ fn main() {
     };
     let path = std::path::Path::new(path);
     let format = match args.get(2).map(String::as_str) {
-        Some("markdown") => citecheck::document::Format::Markdown,
-        Some("html") => citecheck::document::Format::Html,
-        Some("text") => citecheck::document::Format::Text,
-        _ => citecheck::document::Format::from_path(path),
+        Some("markdown") => citecheck::model::Format::Markdown,
+        Some("html") => citecheck::model::Format::Html,
+        Some("text") => citecheck::model::Format::Text,
+        _ => citecheck::model::Format::from_path(path),
     };
     let decoded = match citecheck::document::load::read(path) {
         Ok(d) => d,

@@ -11,7 +11,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::validate::{Finding, Kind};
+use crate::model::{Finding, Kind};
 
 /// The default baseline file.
 pub const DEFAULT: &str = ".citecheck/baseline.json";
@@ -61,8 +61,8 @@ struct File {
     findings: Vec<Key>,
 }
 
-/// Writes the baseline of a run's findings.
-pub fn write(path: &Path, findings: &[Finding], generated_at: &str) -> Result<()> {
+/// The baseline file of a run's findings (the binary writes it).
+pub fn render(findings: &[Finding], generated_at: &str) -> String {
     let mut keys: Vec<Key> = findings.iter().map(key).collect();
     keys.sort();
     let file = File {
@@ -71,14 +71,7 @@ pub fn write(path: &Path, findings: &[Finding], generated_at: &str) -> Result<()
         generated_at: generated_at.to_string(),
         findings: keys,
     };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Output {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-    }
-    let body = serde_json::to_string_pretty(&file).unwrap_or_default() + "\n";
-    crate::report::write_atomic(path, body.as_bytes())
+    serde_json::to_string_pretty(&file).unwrap_or_default() + "\n"
 }
 
 /// A loaded baseline: how many findings of each key it allows.

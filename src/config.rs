@@ -2,15 +2,26 @@
 //!
 //! Parsed with serde-saphyr (serde_yaml is deprecated upstream). Unknown keys
 //! are errors, so a typo never silently falls back to a default.
+//!
+//! Values are typed as they are read: durations are [`Duration`]s, regular
+//! expressions are compiled, addresses parsed and finding kinds checked, so a
+//! bad value is an error with its line, and no stage parses a string again.
+//! The command line is an [`Overlay`] applied once with [`Config::update`]
+//! (as the typos CLI does); after that, one `Config` goes down the pipeline
+//! and no stage looks at command-line options.
 
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::document::{Format, Lang};
 use crate::error::{Error, Result};
-use crate::validate::FailOn;
+use crate::model::{FailOn, Format, Kind, Lang, ReportFormat};
+
+/// The default configuration file, relative to the working directory.
+pub const DEFAULT_CONFIG: &str = "data/citecheck.yaml";
 
 /// The whole configuration.
 #[derive(Debug, Clone, Deserialize)]
@@ -25,6 +36,12 @@ pub struct Config {
     pub checks: ChecksConfig,
     pub links: LinksConfig,
     pub archive: ArchiveConfig,
+    /// Findings recorded in this baseline file do not fail the run (`--baseline`).
+    #[serde(skip)]
+    pub baseline: Option<PathBuf>,
+    /// The file this configuration was read from, if any.
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -37,6 +54,8 @@ impl Default for Config {
             checks: ChecksConfig::default(),
             links: LinksConfig::default(),
             archive: ArchiveConfig::default(),
+            baseline: None,
+            source: None,
         }
     }
 }
@@ -102,19 +121,50 @@ pub struct ArchiveConfig {
     /// Asked in this order until one has a verified capture.
     pub providers: Vec<ArchiveProvider>,
     /// Minimum time between two requests to one service.
-    pub interval_ms: u64,
-    pub timeout_ms: u64,
+    #[serde(rename = "interval_ms", with = "millis")]
+    pub interval: Duration,
+    #[serde(rename = "timeout_ms", with = "millis")]
+    pub timeout: Duration,
     pub retries: u32,
-    pub retry_base_ms: u64,
+    #[serde(rename = "retry_base_ms", with = "millis")]
+    pub retry_base: Duration,
     /// Replay each capture before suggesting it.
     pub verify: bool,
     /// Save Page Now endpoint, for --save-missing.
     pub save_url: String,
     /// Time between two polls of a Save Page Now job, and how many polls at most.
-    pub save_poll_ms: u64,
+    #[serde(rename = "save_poll_ms", with = "millis")]
+    pub save_poll: Duration,
     pub save_max_polls: u32,
     /// Archive lookups are cached here like link results.
     pub cache_path: PathBuf,
+    /// Save Page Now credentials (`--save-missing`): live links that no
+    /// archive has are saved. Never read from the file.
+    #[serde(skip)]
+    pub save: Option<SaveCredentials>,
+}
+
+/// Save Page Now credentials (`IA_ACCESS_KEY`, `IA_SECRET_KEY`). Never printed:
+/// `Debug` shows nothing of them.
+#[derive(Clone)]
+pub struct SaveCredentials {
+    pub access: String,
+    pub secret: String,
+}
+
+impl std::fmt::Debug for SaveCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SaveCredentials(REDACTED)")
+    }
+}
+
+impl SaveCredentials {
+    /// Reads the credentials from the environment (the binary calls this).
+    pub fn from_env() -> Option<SaveCredentials> {
+        let access = std::env::var("IA_ACCESS_KEY").ok().filter(|s| !s.is_empty())?;
+        let secret = std::env::var("IA_SECRET_KEY").ok().filter(|s| !s.is_empty())?;
+        Some(SaveCredentials { access, secret })
+    }
 }
 
 impl Default for ArchiveConfig {
@@ -132,15 +182,16 @@ impl Default for ArchiveConfig {
                 p(ProviderKind::WaybackReplay, "https://web.archive.org"),
                 p(ProviderKind::Timetravel, "http://timetravel.mementoweb.org"),
             ],
-            interval_ms: 1000,
-            timeout_ms: 30_000,
+            interval: Duration::from_millis(1000),
+            timeout: Duration::from_millis(30_000),
             retries: 2,
-            retry_base_ms: 1000,
+            retry_base: Duration::from_millis(1000),
             verify: true,
             save_url: "https://web.archive.org/save".to_string(),
-            save_poll_ms: 5000,
+            save_poll: Duration::from_millis(5000),
             save_max_polls: 24,
             cache_path: PathBuf::from(".citecheck/cache/archive.json"),
+            save: None,
         }
     }
 }
@@ -156,17 +207,22 @@ pub struct LinksConfig {
     /// Requests in flight at once to one host (host name plus port).
     pub per_host_concurrency: usize,
     /// Minimum time between two request starts to one host.
-    pub per_host_interval_ms: u64,
+    #[serde(rename = "per_host_interval_ms", with = "millis")]
+    pub per_host_interval: Duration,
     /// Whole-request timeout (headers and the capped body).
-    pub timeout_ms: u64,
-    pub connect_timeout_ms: u64,
+    #[serde(rename = "timeout_ms", with = "millis")]
+    pub timeout: Duration,
+    #[serde(rename = "connect_timeout_ms", with = "millis")]
+    pub connect_timeout: Duration,
     pub max_redirects: usize,
     /// Retries after a timeout, a broken connection, 408, 429 or 5xx.
     pub retries: u32,
     /// First backoff; doubled each retry, plus up to as much jitter.
-    pub retry_base_ms: u64,
+    #[serde(rename = "retry_base_ms", with = "millis")]
+    pub retry_base: Duration,
     /// Longest `Retry-After` honoured.
-    pub retry_after_cap_ms: u64,
+    #[serde(rename = "retry_after_cap_ms", with = "millis")]
+    pub retry_after_cap: Duration,
     /// Most body bytes read (after decompression).
     pub max_body_bytes: usize,
     /// User-Agent; default `citecheck/<version> (+repository URL)`.
@@ -175,12 +231,12 @@ pub struct LinksConfig {
     pub headers: BTreeMap<String, String>,
     /// Status codes counted as alive besides 2xx.
     pub accept: Vec<u16>,
-    /// Regular expressions of URLs not to check.
-    pub exclude: Vec<String>,
+    /// Regular expressions of URLs not to check, compiled as they are read.
+    pub exclude: Patterns,
     /// Per-host overrides, keyed `host` or `host:port`.
     pub hosts: BTreeMap<String, HostConfig>,
     /// Fixed addresses for host names (`host: ip:port`), as curl's --resolve.
-    pub resolve: BTreeMap<String, String>,
+    pub resolve: BTreeMap<String, SocketAddr>,
     /// Request one random path per host to recognise sites that answer 200 for anything.
     pub soft404_probe: bool,
     /// Compare live pages' titles with the cited titles.
@@ -196,18 +252,18 @@ impl Default for LinksConfig {
             enabled: true,
             concurrency: 64,
             per_host_concurrency: 2,
-            per_host_interval_ms: 250,
-            timeout_ms: 20_000,
-            connect_timeout_ms: 10_000,
+            per_host_interval: Duration::from_millis(250),
+            timeout: Duration::from_millis(20_000),
+            connect_timeout: Duration::from_millis(10_000),
             max_redirects: 10,
             retries: 2,
-            retry_base_ms: 500,
-            retry_after_cap_ms: 60_000,
+            retry_base: Duration::from_millis(500),
+            retry_after_cap: Duration::from_millis(60_000),
             max_body_bytes: 1024 * 1024,
             user_agent: None,
             headers: BTreeMap::new(),
             accept: Vec::new(),
-            exclude: Vec::new(),
+            exclude: Patterns::default(),
             hosts: BTreeMap::new(),
             resolve: BTreeMap::new(),
             soft404_probe: true,
@@ -223,7 +279,8 @@ impl Default for LinksConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct HostConfig {
     pub concurrency: Option<usize>,
-    pub interval_ms: Option<u64>,
+    #[serde(rename = "interval_ms", default, with = "opt_millis")]
+    pub interval: Option<Duration>,
     pub headers: BTreeMap<String, String>,
 }
 
@@ -235,7 +292,8 @@ pub struct CacheConfig {
     /// Cache file, relative to the working directory.
     pub path: PathBuf,
     /// Results older than this are checked again: `30s`, `15m`, `12h`, `1d`.
-    pub max_age: String,
+    #[serde(with = "age")]
+    pub max_age: Duration,
 }
 
 impl Default for CacheConfig {
@@ -243,19 +301,13 @@ impl Default for CacheConfig {
         CacheConfig {
             enabled: true,
             path: PathBuf::from(".citecheck/cache/links.json"),
-            max_age: "1d".to_string(),
+            max_age: Duration::from_secs(86_400),
         }
     }
 }
 
-impl CacheConfig {
-    pub fn max_age(&self) -> std::time::Duration {
-        parse_duration(&self.max_age).unwrap_or(std::time::Duration::from_secs(86_400))
-    }
-}
-
 /// `30s`, `15m`, `12h`, `1d`, `2w`, or plain seconds.
-pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
+pub fn parse_duration(s: &str) -> Option<Duration> {
     let s = s.trim();
     let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
     let n: u64 = num.parse().ok()?;
@@ -267,7 +319,73 @@ pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
         "w" => n * 604_800,
         _ => return None,
     };
-    Some(std::time::Duration::from_secs(secs))
+    Some(Duration::from_secs(secs))
+}
+
+/// A duration written in milliseconds (`timeout_ms: 20000`).
+mod millis {
+    use serde::{Deserialize, Deserializer};
+    use std::time::Duration;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        u64::deserialize(d).map(Duration::from_millis)
+    }
+}
+
+mod opt_millis {
+    use serde::{Deserialize, Deserializer};
+    use std::time::Duration;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        Option::<u64>::deserialize(d).map(|o| o.map(Duration::from_millis))
+    }
+}
+
+/// A duration written with a unit (`max_age: 1d`).
+mod age {
+    use serde::{Deserialize, Deserializer, de::Error};
+    use std::time::Duration;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let s = String::deserialize(d)?;
+        super::parse_duration(&s)
+            .ok_or_else(|| D::Error::custom(format!("{s:?} is not a duration such as 30s, 15m, 12h or 1d")))
+    }
+}
+
+/// Regular expressions compiled once, when the configuration is read.
+#[derive(Debug, Clone, Default)]
+pub struct Patterns {
+    sources: Vec<String>,
+    set: Option<regex::RegexSet>,
+}
+
+impl Patterns {
+    /// Compiles patterns; the error names the one that does not compile.
+    pub fn new(sources: Vec<String>) -> Result<Patterns, String> {
+        for p in &sources {
+            regex::Regex::new(p).map_err(|e| format!("{p:?}: {e}"))?;
+        }
+        let set = regex::RegexSet::new(&sources).map_err(|e| e.to_string())?;
+        Ok(Patterns {
+            set: Some(set).filter(|s| !s.is_empty()),
+            sources,
+        })
+    }
+
+    pub fn is_match(&self, s: &str) -> bool {
+        self.set.as_ref().is_some_and(|set| set.is_match(s))
+    }
+
+    pub fn sources(&self) -> &[String] {
+        &self.sources
+    }
+}
+
+impl<'de> Deserialize<'de> for Patterns {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Patterns::new(Vec::<String>::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
 }
 
 impl LinksConfig {
@@ -287,13 +405,13 @@ impl LinksConfig {
     }
 
     /// Concurrency and interval for a `host:port`.
-    pub fn host_limits(&self, host_port: &str) -> (usize, std::time::Duration) {
+    pub fn host_limits(&self, host_port: &str) -> (usize, Duration) {
         let h = self.host_config(host_port);
         (
             h.and_then(|h| h.concurrency)
                 .unwrap_or(self.per_host_concurrency)
                 .max(1),
-            std::time::Duration::from_millis(h.and_then(|h| h.interval_ms).unwrap_or(self.per_host_interval_ms)),
+            h.and_then(|h| h.interval).unwrap_or(self.per_host_interval),
         )
     }
 
@@ -311,11 +429,6 @@ impl LinksConfig {
             }
         }
         map
-    }
-
-    /// The exclusion patterns, compiled.
-    pub fn exclude_set(&self) -> regex::RegexSet {
-        regex::RegexSet::new(&self.exclude).unwrap_or_else(|_| regex::RegexSet::empty())
     }
 }
 
@@ -347,46 +460,6 @@ impl Default for OutputConfig {
         OutputConfig {
             dir: PathBuf::from("reports"),
             formats: ReportFormat::ALL.to_vec(),
-        }
-    }
-}
-
-/// A report format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ReportFormat {
-    Json,
-    Markdown,
-    Html,
-    Junit,
-    Sarif,
-    Csv,
-}
-
-impl ReportFormat {
-    pub const ALL: [ReportFormat; 6] = [
-        ReportFormat::Json,
-        ReportFormat::Markdown,
-        ReportFormat::Html,
-        ReportFormat::Junit,
-        ReportFormat::Sarif,
-        ReportFormat::Csv,
-    ];
-}
-
-impl std::str::FromStr for ReportFormat {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "json" => Ok(ReportFormat::Json),
-            "markdown" | "md" => Ok(ReportFormat::Markdown),
-            "html" => Ok(ReportFormat::Html),
-            "junit" => Ok(ReportFormat::Junit),
-            "sarif" => Ok(ReportFormat::Sarif),
-            "csv" => Ok(ReportFormat::Csv),
-            other => Err(format!(
-                "unknown report format {other:?} (expected json, markdown, html, junit, sarif or csv)"
-            )),
         }
     }
 }
@@ -433,29 +506,92 @@ impl Default for ParseConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct ChecksConfig {
     /// Finding kinds (as in the JSON report) to leave out.
-    pub disable: Vec<String>,
+    pub disable: Vec<Kind>,
 }
 
-/// A loaded configuration and where it came from.
-#[derive(Debug, Clone)]
-pub struct Loaded {
-    pub config: Config,
-    /// The config file, if one was read.
-    pub path: Option<PathBuf>,
+/// What the command line changes in the configuration. The binary builds
+/// one from its arguments; [`Config::update`] applies it once.
+#[derive(Debug, Clone, Default)]
+pub struct Overlay {
+    /// Documents to check instead of the config's (empty: keep them).
+    pub documents: Vec<PathBuf>,
+    pub out_dir: Option<PathBuf>,
+    pub formats: Option<Vec<ReportFormat>>,
+    pub fail_on: Option<FailOn>,
+    /// Check no link (`--offline`).
+    pub offline: bool,
+    /// Re-check cached link and archive results older than this.
+    pub max_cache_age: Option<Duration>,
+    pub baseline: Option<PathBuf>,
+    pub archive_mode: Option<ArchiveMode>,
+    /// Save Page Now credentials, for `--save-missing`.
+    pub save: Option<SaveCredentials>,
 }
 
-impl Loaded {
-    /// Resolves a document path from the config against the config's folder.
-    pub fn resolve(&self, p: &Path) -> PathBuf {
-        match self.path.as_deref().and_then(Path::parent) {
-            Some(dir) if p.is_relative() => dir.join(p),
-            _ => p.to_path_buf(),
+impl Config {
+    /// Applies the command line's overlay.
+    pub fn update(&mut self, o: Overlay) {
+        if !o.documents.is_empty() {
+            let listed = std::mem::take(&mut self.documents);
+            self.documents = o
+                .documents
+                .into_iter()
+                .map(|path| {
+                    // A document the config also lists keeps its language and format.
+                    let known = listed.iter().find(|d| same_file(&d.path, &path));
+                    DocumentConfig {
+                        lang: known.and_then(|d| d.lang),
+                        format: known.and_then(|d| d.format),
+                        path,
+                    }
+                })
+                .collect();
+        }
+        if let Some(dir) = o.out_dir {
+            self.output.dir = dir;
+        }
+        if let Some(f) = o.formats {
+            self.output.formats = f;
+        }
+        if let Some(f) = o.fail_on {
+            self.fail_on = f;
+        }
+        if o.offline {
+            self.links.enabled = false;
+        }
+        if let Some(age) = o.max_cache_age {
+            self.links.cache.max_age = age;
+        }
+        if o.baseline.is_some() {
+            self.baseline = o.baseline;
+        }
+        if let Some(m) = o.archive_mode {
+            self.archive.mode = m;
+        }
+        if o.save.is_some() {
+            self.archive.save = o.save;
         }
     }
 }
 
-/// Reads a config file.
-pub fn load(path: &Path) -> Result<Loaded> {
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Reads the named config file, else `data/citecheck.yaml` if it exists, else the defaults.
+pub fn load_or_default(path: Option<&Path>) -> Result<Config> {
+    match path {
+        Some(p) => load(p),
+        None if Path::new(DEFAULT_CONFIG).is_file() => load(Path::new(DEFAULT_CONFIG)),
+        None => Ok(Config::default()),
+    }
+}
+
+/// Reads a config file. Document paths are resolved against its folder.
+pub fn load(path: &Path) -> Result<Config> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::Config {
         path: path.to_path_buf(),
         line: None,
@@ -464,53 +600,20 @@ pub fn load(path: &Path) -> Result<Loaded> {
             _ => format!("cannot read: {e}"),
         },
     })?;
-    let config = parse(&text).map_err(|(line, message)| Error::Config {
+    let mut config = parse(&text).map_err(|(line, message)| Error::Config {
         path: path.to_path_buf(),
         line,
         message,
     })?;
-    let at = |needle: &str| text.lines().position(|l| l.contains(needle)).map(|i| i + 1);
-    for pattern in &config.links.exclude {
-        if let Err(e) = regex::Regex::new(pattern) {
-            return Err(Error::Config {
-                path: path.to_path_buf(),
-                line: at(pattern),
-                message: format!("links.exclude: {e}"),
-            });
+    if let Some(dir) = path.parent() {
+        for d in &mut config.documents {
+            if d.path.is_relative() {
+                d.path = dir.join(&d.path);
+            }
         }
     }
-    for (host, addr) in &config.links.resolve {
-        if addr.parse::<std::net::SocketAddr>().is_err() {
-            return Err(Error::Config {
-                path: path.to_path_buf(),
-                line: at(host),
-                message: format!("links.resolve: {host}: {addr:?} is not an ip:port address"),
-            });
-        }
-    }
-    if parse_duration(&config.links.cache.max_age).is_none() {
-        return Err(Error::Config {
-            path: path.to_path_buf(),
-            line: at("max_age"),
-            message: format!(
-                "links.cache.max_age: {:?} is not a duration such as 30s, 15m, 12h or 1d",
-                config.links.cache.max_age
-            ),
-        });
-    }
-    for kind in &config.checks.disable {
-        if crate::validate::Kind::from_name(kind).is_none() {
-            return Err(Error::Config {
-                path: path.to_path_buf(),
-                line: text.lines().position(|l| l.contains(kind.as_str())).map(|i| i + 1),
-                message: format!("checks.disable: unknown finding kind {kind:?}"),
-            });
-        }
-    }
-    Ok(Loaded {
-        config,
-        path: Some(path.to_path_buf()),
-    })
+    config.source = Some(path.to_path_buf());
+    Ok(config)
 }
 
 /// Parses config text. Errors carry the line where known.

@@ -9,11 +9,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::archive::Snapshot;
-use crate::document::{Document, Format, Hygiene, Lang, load};
-use crate::error::{Error, Result};
+use crate::document::{Document, Hygiene, load};
+use crate::error::Result;
 use crate::links::LinkResult;
+use crate::model::{Format, Lang};
 use crate::redact;
-use crate::report::Run;
+use crate::run::Run;
 
 /// One corrected document.
 #[derive(Debug, Clone)]
@@ -80,14 +81,13 @@ fn split_keep(text: &str) -> Vec<&str> {
     out
 }
 
-/// Plans the corrections of one document.
-pub fn fix_document(doc: &Document, path: &Path, links: &[LinkResult], snapshots: &[Snapshot]) -> Result<Fixed> {
+/// Plans the corrections of one document of a run.
+pub fn fix_document(doc: &Document, path: &Path, run: &Run) -> Result<Fixed> {
     let decoded = load::read(path)?;
-    let link_by_url: HashMap<&str, &LinkResult> = links.iter().map(|l| (l.url.as_str(), l)).collect();
-    let snap_by_url: HashMap<&str, &Snapshot> = snapshots
-        .iter()
-        .filter(|s| s.verified)
-        .map(|s| (s.url.as_str(), s))
+    // The document's URLs find their link by its (redacted) URL, and the link its snapshot by id.
+    let link_by_url: HashMap<&str, (&LinkResult, Option<&Snapshot>)> = run
+        .links_with_snapshots()
+        .map(|(l, s)| (l.url.as_str(), (l, s.filter(|s| s.verified))))
         .collect();
     // Edits per line: (byte offset in the line, order, edit).
     let mut edits: HashMap<usize, Vec<(usize, usize, Edit)>> = HashMap::new();
@@ -132,12 +132,11 @@ pub fn fix_document(doc: &Document, path: &Path, links: &[LinkResult], snapshots
                     }
                 }
                 let key = redact::url(&u.url);
-                let doubtful = link_by_url
-                    .get(key.as_str())
-                    .is_some_and(|l| l.class.is_doubtful() || l.title_matches == Some(false));
+                let link = link_by_url.get(key.as_str());
+                let doubtful = link.is_some_and(|(l, _)| l.class.is_doubtful() || l.title_matches == Some(false));
                 if u.archived.is_none()
                     && doubtful
-                    && let Some(snap) = snap_by_url.get(key.as_str())
+                    && let Some(snap) = link.and_then(|(_, s)| *s)
                 {
                     let at = if doc.format == Format::Html && line[pos + u.raw_len()..].starts_with("</a>") {
                         pos + u.raw_len() + 4
@@ -213,43 +212,24 @@ pub fn diff(f: &Fixed) -> String {
         .to_string()
 }
 
-/// Where and how to write corrected documents.
-#[derive(Debug, Clone)]
-pub struct FixOptions {
-    pub out_dir: PathBuf,
-    pub in_place: bool,
-    pub dry_run: bool,
+/// Plans the corrections of every document of a run, in run order. Nothing
+/// is written: the binary writes them where it is asked to.
+pub fn plan(run: &Run) -> Result<Vec<Fixed>> {
+    run.documents
+        .iter()
+        .zip(&run.paths)
+        .map(|(doc, path)| fix_document(doc, path, run))
+        .collect()
 }
 
-/// Corrects every document of a run; returns the corrections (written unless `dry_run`).
-pub fn fix(run: &Run, paths: &[PathBuf], opts: &FixOptions) -> Result<Vec<(Fixed, Option<PathBuf>)>> {
-    let mut out = Vec::new();
-    for (doc, path) in run.documents.iter().zip(paths) {
-        let f = fix_document(doc, path, &run.links, &run.snapshots)?;
-        let target = if opts.dry_run || f.fixed == f.original {
-            None
-        } else if opts.in_place {
-            let mut bak = path.as_os_str().to_owned();
-            bak.push(".bak");
-            let bak = PathBuf::from(bak);
-            if !bak.exists() {
-                std::fs::copy(path, &bak).map_err(|source| Error::Output {
-                    path: bak.clone(),
-                    source,
-                })?;
-            }
-            Some(path.clone())
-        } else {
-            std::fs::create_dir_all(&opts.out_dir).map_err(|source| Error::Output {
-                path: opts.out_dir.clone(),
-                source,
-            })?;
-            Some(opts.out_dir.join(path.file_name().unwrap_or_default()))
-        };
-        if let Some(t) = &target {
-            crate::report::write_atomic(t, &encode(&f.fixed, &f.encoding))?;
-        }
-        out.push((f, target));
+impl Fixed {
+    /// Whether the correction changes anything.
+    pub fn changed(&self) -> bool {
+        self.fixed != self.original
     }
-    Ok(out)
+
+    /// The corrected text, encoded as the document was.
+    pub fn bytes(&self) -> Vec<u8> {
+        encode(&self.fixed, &self.encoding)
+    }
 }

@@ -13,9 +13,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use citecheck::archive::Snapshot;
-use citecheck::validate::Kind;
-use citecheck::{CheckOptions, Outcome, check};
+use citecheck::model::Kind;
 use fake::{Fake, Response};
+use support::{CheckOptions, Outcome, check};
 
 const TITLE: &str = "Cyber Talks Begin";
 
@@ -70,7 +70,10 @@ fn provider(kind: &str, base: &str) -> String {
 }
 
 fn snap<'a>(o: &'a Outcome, path: &str) -> Option<&'a Snapshot> {
-    o.run.snapshots.iter().find(|s| s.url.ends_with(path))
+    // The snapshot is found through its link: the run keys snapshots by link.
+    let s = o.run.links_with_snapshots().find(|(l, _)| l.url.ends_with(path))?.1?;
+    assert_eq!(s.url, o.run.links.iter().find(|l| l.url.ends_with(path))?.url);
+    Some(s)
 }
 
 #[test]
@@ -166,7 +169,7 @@ fn every_provider_empty_means_unrecoverable() {
         .iter()
         .find(|f| f.kind == Kind::LinkUnrecoverable)
         .expect("unrecoverable finding");
-    assert_eq!(f.severity, citecheck::validate::Severity::Error);
+    assert_eq!(f.severity, citecheck::model::Severity::Error);
     assert!(f.message.contains("needs a human"));
     assert!(!o.run.findings.iter().any(|f| f.kind == Kind::ArchiveProviderFailed));
 }

@@ -3,9 +3,9 @@
 
 mod support;
 
-use citecheck::validate::{Finding, Kind};
-use citecheck::{CheckOptions, check};
+use citecheck::model::{Finding, Kind};
 use support::*;
+use support::{CheckOptions, check};
 
 fn run() -> (Vec<Finding>, String, String, String, String) {
     let out = tempfile::tempdir().unwrap();

@@ -3,7 +3,7 @@
 
 mod support;
 
-use citecheck::validate::{Kind, Severity};
+use citecheck::model::{Kind, Severity};
 use support::*;
 
 #[test]

@@ -203,7 +203,7 @@ fn report_text_from_documents_is_escaped() {
 #[test]
 fn readme_documents_every_finding_kind() {
     let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
-    for k in citecheck::validate::Kind::ALL {
+    for k in citecheck::model::Kind::ALL {
         let row = format!("| `{}` | {} |", k.name(), k.severity());
         assert!(readme.contains(&row), "README lacks the row for {}", k.name());
     }

@@ -10,10 +10,10 @@ mod convert;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use citecheck::validate::{Finding, Kind};
-use citecheck::{CheckOptions, check};
+use citecheck::model::{Finding, Kind};
 use encoding_rs::{EUC_JP, ISO_2022_JP, SHIFT_JIS};
 use support::*;
+use support::{CheckOptions, check};
 
 /// Findings as (document index, kind, footnote) with their counts: what must
 /// not change between forms (line numbers may).

@@ -13,9 +13,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use citecheck::links::{LinkClass, LinkResult, NetworkStatus};
-use citecheck::validate::Kind;
-use citecheck::{CheckOptions, Outcome, check};
+use citecheck::model::Kind;
 use server::{HUGE_BODY, Mode, Server, closed_port};
+use support::{CheckOptions, Outcome, check};
 
 /// Writes an English document citing each URL (with its cited title) and a config.
 fn setup(dir: &Path, cites: &[(&str, &str)], links_cfg: &str) {

@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
-use citecheck::config::{Config, ParseConfig};
-use citecheck::document::{Format, Lang, load, read_lines, structure};
+use citecheck::config::ParseConfig;
+use citecheck::document::{load, read_lines, structure};
+use citecheck::model::{Format, Lang};
 use proptest::prelude::*;
 
 /// Pieces of the citation grammar, so that random text often looks like a document.
@@ -84,7 +85,7 @@ proptest! {
         for format in [Format::Text, Format::Markdown, Format::Html] {
             let a = structure::parse("ja", Lang::Ja, format, "UTF-8".into(), &read_lines(format, &ja), &cfg);
             let b = structure::parse("en", Lang::En, format, "UTF-8".into(), &read_lines(format, &en), &cfg);
-            let findings = citecheck::validate::run(&[a, b], &Config::default());
+            let findings = citecheck::validate::run(&[a, b]);
             for f in findings {
                 prop_assert!(f.line >= 1);
             }

@@ -5,7 +5,7 @@
 
 mod support;
 
-use citecheck::validate::Kind;
+use citecheck::model::Kind;
 use support::*;
 
 const JA: &str = "\

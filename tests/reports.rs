@@ -13,9 +13,9 @@ mod fake;
 use std::path::Path;
 use std::process::Command;
 
-use citecheck::validate::{Finding, Kind, Location, Severity};
-use citecheck::{CheckOptions, check};
+use citecheck::model::{Finding, Kind, Location, Severity};
 use support::*;
+use support::{CheckOptions, check};
 
 fn bin(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_citecheck"));
@@ -199,7 +199,7 @@ fn served_page_titles_are_escaped() {
         3,
         format!("the page's title {HOSTILE:?} differs"),
     );
-    let mut run = citecheck::report::Run::new(Vec::new(), vec![f], citecheck::validate::FailOn::Error);
+    let mut run = citecheck::run::Run::new(Vec::new(), vec![f], citecheck::model::FailOn::Error);
     run.links.push(citecheck::links::LinkResult {
         url: "http://example.org/a".into(),
         class: citecheck::links::LinkClass::Alive,
@@ -215,7 +215,6 @@ fn served_page_titles_are_escaped() {
         from_cache: false,
         title_matches: Some(false),
         type_matches: None,
-        snapshot: None,
         archived_copy: None,
     });
     for text in [
@@ -292,7 +291,7 @@ fn github_annotations_are_well_formed_and_escaped() {
         file: "x".into(),
         line: 1,
     });
-    let run = citecheck::report::Run::new(Vec::new(), vec![f], citecheck::validate::FailOn::Error);
+    let run = citecheck::run::Run::new(Vec::new(), vec![f], citecheck::model::FailOn::Error);
     let a = citecheck::report::github::annotations(&run);
     assert_eq!(a.lines().count(), 1, "{a}");
     assert!(

@@ -14,11 +14,13 @@ use std::time::Duration;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::config::{ArchiveConfig, ArchiveMode, ArchiveProvider, LinksConfig, ProviderKind};
+use crate::config::{ArchiveConfig, ArchiveMode, ArchiveProvider, LinksConfig, ProviderKind, SaveCredentials};
 use crate::document::Document;
+use crate::links::gate::host_key;
 use crate::links::{LinkClass, LinkResult, Target, title};
+use crate::model::{Finding, Kind, LinkId};
 use crate::redact;
-use crate::validate::{Finding, Kind};
+use crate::store::{Store, Table};
 use providers::{Answer, Capture};
 
 /// A suggested archived copy of a cited URL.
@@ -40,11 +42,32 @@ pub struct Snapshot {
     pub target_date: String,
 }
 
+impl Snapshot {
+    /// What a finding about the link tells the reader to cite instead.
+    pub fn suggestion(&self) -> String {
+        let days = self
+            .days_from_target
+            .map(|d| format!(", {d:+} days from the citation date"))
+            .unwrap_or_default();
+        format!(
+            "cite the archived copy {} (captured {} by {}{days}{})",
+            self.archived_url,
+            self.captured,
+            self.provider,
+            if self.verified { ", verified" } else { ", not verified" }
+        )
+    }
+}
+
 /// What the archive stage produced.
 #[derive(Debug, Clone, Default)]
 pub struct ArchiveReport {
-    pub snapshots: Vec<Snapshot>,
+    /// The archived copy suggested for each link that has one, keyed by the
+    /// link it belongs to (in link order).
+    pub snapshots: BTreeMap<LinkId, Snapshot>,
     pub findings: Vec<Finding>,
+    /// Problems that did not stop the stage (the store could not be written).
+    pub warnings: Vec<String>,
 }
 
 /// Whether a link gets an archive lookup.
@@ -87,12 +110,10 @@ impl Client {
             let mut b = reqwest::Client::builder()
                 .user_agent(links.user_agent())
                 .redirect(redirect)
-                .timeout(Duration::from_millis(cfg.timeout_ms))
-                .connect_timeout(Duration::from_millis(links.connect_timeout_ms));
+                .timeout(cfg.timeout)
+                .connect_timeout(links.connect_timeout);
             for (host, addr) in &links.resolve {
-                if let Ok(a) = addr.parse() {
-                    b = b.resolve(host, a);
-                }
+                b = b.resolve(host, *addr);
             }
             b.build().map_err(|e| e.without_url().to_string())
         };
@@ -110,7 +131,7 @@ impl Client {
             let mut next = self.next.lock().await;
             let now = tokio::time::Instant::now();
             let at = next.get(service).copied().unwrap_or(now).max(now);
-            next.insert(service.to_string(), at + Duration::from_millis(self.cfg.interval_ms));
+            next.insert(service.to_string(), at + self.cfg.interval);
             at
         };
         tokio::time::sleep_until(start).await;
@@ -123,7 +144,7 @@ impl Client {
         follow: bool,
         headers: &[(&str, String)],
     ) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>), String> {
-        let service = crate::links::hosts::host_key(url);
+        let service = host_key(url);
         let mut attempt = 0;
         loop {
             self.turn(&service).await;
@@ -155,8 +176,8 @@ impl Client {
             if attempt >= self.cfg.retries {
                 return Err(retry);
             }
-            let wait = self.cfg.retry_base_ms.saturating_mul(1 << attempt.min(10))
-                + fastrand::u64(0..=self.cfg.retry_base_ms.max(1));
+            let base = self.cfg.retry_base.as_millis() as u64;
+            let wait = base.saturating_mul(1 << attempt.min(10)) + fastrand::u64(0..=base.max(1));
             attempt += 1;
             tokio::time::sleep(Duration::from_millis(wait)).await;
         }
@@ -253,7 +274,7 @@ impl Client {
     /// the save endpoint only, never to the status polls.
     async fn save(&self, url: &str, creds: &SaveCredentials) -> Result<Capture, String> {
         let endpoint = self.cfg.save_url.trim_end_matches('/').to_string();
-        self.turn(&crate::links::hosts::host_key(&endpoint)).await;
+        self.turn(&host_key(&endpoint)).await;
         let body = format!(
             "url={}",
             url::form_urlencoded::byte_serialize(url.as_bytes()).collect::<String>()
@@ -283,7 +304,7 @@ impl Client {
         let job = v["job_id"].as_str().ok_or("Save Page Now gave no job_id")?.to_string();
         let base = endpoint.trim_end_matches("/save").to_string();
         for _ in 0..self.cfg.save_max_polls.max(1) {
-            tokio::time::sleep(Duration::from_millis(self.cfg.save_poll_ms)).await;
+            tokio::time::sleep(self.cfg.save_poll).await;
             let (st, _, body) = self.get(&format!("{endpoint}/status/{job}"), false, &[]).await?;
             if st != 200 {
                 continue;
@@ -340,105 +361,43 @@ impl Client {
     }
 }
 
-/// Cached lookups, keyed by URL and target date: a found snapshot, or the
-/// definite answer that no provider has one. Failures are never cached.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct Cache {
-    version: u32,
-    entries: BTreeMap<String, CacheEntry>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct CacheEntry {
-    checked: i64,
-    snapshot: Option<Snapshot>,
-}
-
-impl Cache {
-    fn load(path: &std::path::Path) -> Cache {
-        std::fs::read(path)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Cache>(&b).ok())
-            .filter(|c| c.version == 1)
-            .unwrap_or(Cache {
-                version: 1,
-                entries: BTreeMap::new(),
-            })
-    }
-
-    fn fresh(&self, key: &str, max_age: Duration) -> Option<&CacheEntry> {
-        let e = self.entries.get(key)?;
-        let age = jiff::Timestamp::now().as_second() - e.checked;
-        (age >= 0 && (age as u64) < max_age.as_secs()).then_some(e)
-    }
-
-    fn save(&self, path: &std::path::Path) {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        if let Ok(body) = serde_json::to_vec(self)
-            && let Err(e) = crate::report::write_atomic(path, &body)
-        {
-            eprintln!("citecheck: warning: {e}");
-        }
-    }
-}
-
-/// Save Page Now credentials (`IA_ACCESS_KEY`, `IA_SECRET_KEY`). Never printed:
-/// `Debug` shows nothing of them.
-#[derive(Clone)]
-pub struct SaveCredentials {
-    access: String,
-    secret: String,
-}
-
-impl std::fmt::Debug for SaveCredentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SaveCredentials(REDACTED)")
-    }
-}
-
-impl SaveCredentials {
-    /// Reads the credentials from the environment.
-    pub fn from_env() -> Option<SaveCredentials> {
-        let access = std::env::var("IA_ACCESS_KEY").ok().filter(|s| !s.is_empty())?;
-        let secret = std::env::var("IA_SECRET_KEY").ok().filter(|s| !s.is_empty())?;
-        Some(SaveCredentials { access, secret })
-    }
-}
-
-/// What one archive lookup run is asked to do.
-#[derive(Debug, Clone)]
-pub struct RescueOptions {
-    pub mode: ArchiveMode,
-    /// Reuse cached lookups younger than this (None: the config's `links.cache.max_age`).
-    pub max_age: Option<Duration>,
-    /// With credentials, live links that no archive has are saved with Save Page Now.
-    pub save: Option<SaveCredentials>,
+/// A lookup kept in the store, keyed by URL and target date: a found
+/// snapshot, or the definite answer that no provider has one (`None`).
+/// Failures are never kept.
+fn stored_lookup(store: &dyn Store, key: &str, max_age: Duration) -> Option<Option<Snapshot>> {
+    serde_json::from_value(store.get(Table::Archive, key, max_age)?).ok()
 }
 
 /// Finds archived copies for the links that need one.
+///
+/// Lookups are read from and put into the store as they come (when
+/// `links.cache.enabled`, whose `max_age` they share).
 pub fn rescue(
     docs: &[Document],
     links: &[LinkResult],
     cfg: &ArchiveConfig,
     links_cfg: &LinksConfig,
-    opts: &RescueOptions,
+    store: &mut dyn Store,
 ) -> ArchiveReport {
-    let save = opts.save.clone();
+    let save = cfg.save.clone();
     // Saving missing copies needs to know which live links have none: look them up too.
-    let mode = if save.is_some() && opts.mode == ArchiveMode::Doubtful {
+    let mode = if save.is_some() && cfg.mode == ArchiveMode::Doubtful {
         ArchiveMode::All
     } else {
-        opts.mode
+        cfg.mode
     };
     let use_cache = links_cfg.cache.enabled;
-    let max_age = opts.max_age.unwrap_or(links_cfg.cache.max_age());
+    let max_age = links_cfg.cache.max_age;
     let targets: HashMap<String, Target> = crate::links::targets(docs)
         .into_iter()
         .map(|t| (redact::url(&t.url), t))
         .collect();
-    let wanted: Vec<&LinkResult> = links.iter().filter(|l| wants_lookup(l, mode)).collect();
+    let wanted: Vec<(LinkId, &LinkResult)> = links
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| wants_lookup(l, mode))
+        .map(|(i, l)| (LinkId(i), l))
+        .collect();
     if wanted.is_empty() || cfg.providers.is_empty() {
         return ArchiveReport::default();
     }
@@ -450,7 +409,7 @@ pub fn rescue(
             Ok(c) => c,
             Err(e) => {
                 let mut r = ArchiveReport::default();
-                if let Some(c) = wanted.first().and_then(|l| l.cited_by.first()) {
+                if let Some(c) = wanted.first().and_then(|(_, l)| l.cited_by.first()) {
                     r.findings.push(Finding::new(
                         Kind::ArchiveProviderFailed,
                         &c.file,
@@ -463,25 +422,19 @@ pub fn rescue(
         };
         let mut report = ArchiveReport::default();
         let mut failures: BTreeMap<String, (String, usize, String, u32)> = BTreeMap::new();
-        let mut cache = if use_cache {
-            Cache::load(&cfg.cache_path)
-        } else {
-            Cache::default()
-        };
-        let mut cache_changed = false;
-        for l in wanted {
+        for (id, l) in wanted {
             let Some(t) = targets.get(&l.url) else { continue };
             let target = target_date(docs, t);
             let key = format!("{}|{target}", l.url);
             let mut all_answered = true;
             let mut found = None;
             let cached = if use_cache {
-                cache.fresh(&key, max_age).cloned()
+                stored_lookup(store, &key, max_age)
             } else {
                 None
             };
-            let providers: &[ArchiveProvider] = if let Some(e) = &cached {
-                found = e.snapshot.clone();
+            let providers: &[ArchiveProvider] = if let Some(known) = &cached {
+                found = known.clone();
                 &[]
             } else {
                 &cfg.providers
@@ -536,18 +489,20 @@ pub fn rescue(
                     }
                 }
             }
-            if cached.is_none() && (found.is_some() || all_answered) {
-                cache.entries.insert(
-                    key,
-                    CacheEntry {
-                        checked: jiff::Timestamp::now().as_second(),
-                        snapshot: found.clone(),
-                    },
-                );
-                cache_changed = true;
+            if use_cache && cached.is_none() && (found.is_some() || all_answered) {
+                let kept = serde_json::to_value(&found)
+                    .map_err(|e| format!("cannot encode an archive lookup: {e}"))
+                    .and_then(|v| store.put(Table::Archive, &key, v));
+                if let Err(e) = kept
+                    && !report.warnings.contains(&e)
+                {
+                    report.warnings.push(e);
+                }
             }
             match found {
-                Some(s) => report.snapshots.push(s),
+                Some(s) => {
+                    report.snapshots.insert(id, s);
+                }
                 None if all_answered && l.class.is_doubtful() => {
                     let message = format!(
                         "{} is {} and no archive has a usable capture: needs a human",
@@ -558,9 +513,10 @@ pub fn rescue(
                 None => {}
             }
         }
-        if use_cache && cache_changed {
-            cache.version = 1;
-            cache.save(&cfg.cache_path);
+        if let Err(e) = store.flush()
+            && !report.warnings.contains(&e)
+        {
+            report.warnings.push(e);
         }
         for (provider, (file, line, why, footnote)) in failures {
             report.findings.push(

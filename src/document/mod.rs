@@ -18,10 +18,10 @@ pub mod text;
 pub mod urls;
 
 use std::borrow::Cow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use compact_str::CompactString;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use smallvec::SmallVec;
 
 pub use dates::{DateSpan, PartialDate};
@@ -30,54 +30,7 @@ pub use urls::{CitedUrl, Hygiene};
 
 use crate::config::ParseConfig;
 use crate::error::Result;
-
-/// The language a document is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    Ja,
-    En,
-}
-
-impl Lang {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lang::Ja => "ja",
-            Lang::En => "en",
-        }
-    }
-}
-
-impl std::fmt::Display for Lang {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The syntax a document is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Text,
-    Markdown,
-    Html,
-}
-
-impl Format {
-    /// The format implied by a file name's extension (plain text by default).
-    pub fn from_path(path: &Path) -> Format {
-        match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(|e| e.to_ascii_lowercase())
-            .as_deref()
-        {
-            Some("md" | "markdown") => Format::Markdown,
-            Some("html" | "htm" | "xhtml") => Format::Html,
-            _ => Format::Text,
-        }
-    }
-}
+use crate::model::{Format, Lang};
 
 /// One logical line handed from a format reader to the structure parser.
 #[derive(Debug, Clone)]

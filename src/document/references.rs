@@ -12,10 +12,11 @@ use std::sync::LazyLock;
 use regex::Regex;
 use smallvec::{SmallVec, smallvec};
 
+use super::Source;
 use super::dates;
 use super::normalize::{fold_width, is_japanese, trim};
 use super::urls::{self, CitedUrl, Hygiene};
-use super::{Lang, Source};
+use crate::model::Lang;
 
 /// A piece of a reference's text: a line (or the rest of the numbered line).
 #[derive(Debug, Clone)]

@@ -18,10 +18,10 @@ use regex::Regex;
 use super::normalize::{fold_width, trim};
 use super::references::{self, Piece};
 use super::{
-    Anomaly, AnomalyKind, DateSpan, Document, Entry, Format, Lang, LineRef, Lines, Marker, Reference, dates, figures,
-    markers,
+    Anomaly, AnomalyKind, DateSpan, Document, Entry, LineRef, Lines, Marker, Reference, dates, figures, markers,
 };
 use crate::config::ParseConfig;
+use crate::model::{Format, Lang};
 
 /// Parses a document's lines.
 pub fn parse(

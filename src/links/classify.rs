@@ -1,17 +1,34 @@
 //! A fetched URL → its class and evidence.
 
+use std::collections::VecDeque;
+use std::sync::Mutex;
 use std::sync::atomic::Ordering;
 
 use super::client::{Fetched, Http, NetError};
-use super::hosts::{Gate, Lane};
+use super::gate::Gate;
 use super::page::{self, PageInfo};
 use super::{LinkClass, LinkResult, Target, title};
 use crate::config::LinksConfig;
 use crate::redact;
 
-/// Evidence prefix of a name that did not resolve, decided at the end of the
-/// run: dead if other hosts resolved, unchecked if none did.
-pub const DNS_PENDING: &str = "the host name does not resolve";
+/// One host's work.
+pub struct Lane {
+    pub host: String,
+    pub queue: Mutex<VecDeque<usize>>,
+    /// The answer to a random path on this host, fetched at most once.
+    pub probe: tokio::sync::OnceCell<Option<Probe>>,
+    /// A failure that every URL of this host shares (its name does not resolve, it refuses connections).
+    pub host_failure: Mutex<Option<NetError>>,
+}
+
+/// One checked target. A host name that did not resolve leaves the link
+/// unchecked with `unresolved` set: the end of the run decides whether that
+/// makes it dead (other hosts resolved) or the network was down.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub result: LinkResult,
+    pub unresolved: bool,
+}
 
 /// A random path's answer on one host.
 #[derive(Debug, Clone)]
@@ -106,7 +123,20 @@ fn root_path(u: &str) -> bool {
 }
 
 /// Checks one target and classifies it.
-pub async fn check_target(t: &Target, lane: &Lane, gate: &Gate, http: &Http, cfg: &LinksConfig) -> LinkResult {
+pub async fn check_target(t: &Target, lane: &Lane, gate: &Gate, http: &Http, cfg: &LinksConfig) -> Checked {
+    let mut unresolved = false;
+    let result = classify(t, lane, gate, http, cfg, &mut unresolved).await;
+    Checked { result, unresolved }
+}
+
+async fn classify(
+    t: &Target,
+    lane: &Lane,
+    gate: &Gate,
+    http: &Http,
+    cfg: &LinksConfig,
+    unresolved: &mut bool,
+) -> LinkResult {
     let mut r = LinkResult::unchecked(t, "");
     if gate.shared.network_down.load(Ordering::SeqCst) {
         r.evidence = "network unreachable: no host answered".to_string();
@@ -115,7 +145,7 @@ pub async fn check_target(t: &Target, lane: &Lane, gate: &Gate, http: &Http, cfg
     // A host that does not resolve or refuses connections fails every URL alike.
     let known = lane.host_failure.lock().unwrap_or_else(|e| e.into_inner()).clone();
     if let Some(err) = known {
-        apply_error(&mut r, &err);
+        *unresolved = apply_error(&mut r, &err);
         r.evidence.push_str(" (as for another URL of this host)");
         return r;
     }
@@ -127,7 +157,7 @@ pub async fn check_target(t: &Target, lane: &Lane, gate: &Gate, http: &Http, cfg
         if matches!(err, NetError::Dns | NetError::Refused) {
             *lane.host_failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(err.clone());
         }
-        apply_error(&mut r, err);
+        *unresolved = apply_error(&mut r, err);
         return r;
     }
     let status = f.status.unwrap_or(0);
@@ -280,9 +310,11 @@ async fn probe(http: &Http, gate: &Gate, host: &str, sample: &str) -> Option<Pro
     })
 }
 
-fn apply_error(r: &mut LinkResult, err: &NetError) {
+/// Classifies a request that got no HTTP answer; true when the host name did
+/// not resolve (decided at the end of the run).
+fn apply_error(r: &mut LinkResult, err: &NetError) -> bool {
     (r.class, r.evidence) = match err {
-        NetError::Dns => (LinkClass::Unchecked, DNS_PENDING.to_string()),
+        NetError::Dns => (LinkClass::Unchecked, "the host name does not resolve".to_string()),
         NetError::Refused => (LinkClass::ConnectionRefused, "connection refused".to_string()),
         NetError::Connect(e) => (LinkClass::ConnectionRefused, format!("cannot connect: {e}")),
         NetError::Timeout => (LinkClass::Timeout, "no answer within the timeout".to_string()),
@@ -290,4 +322,5 @@ fn apply_error(r: &mut LinkResult, err: &NetError) {
         NetError::Reset(e) => (LinkClass::ServerError, format!("connection broken: {e}")),
         NetError::Other(e) => (LinkClass::ServerError, format!("request failed: {e}")),
     };
+    matches!(err, NetError::Dns)
 }

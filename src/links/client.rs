@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
-use super::hosts::Gate;
+use super::gate::{Gate, host_key, normal};
 use crate::config::LinksConfig;
 
 /// Why a request got no HTTP answer.
@@ -88,12 +88,11 @@ impl Http {
             .user_agent(cfg.user_agent())
             .default_headers(headers)
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(Duration::from_millis(cfg.connect_timeout_ms))
-            .timeout(Duration::from_millis(cfg.timeout_ms))
+            .connect_timeout(cfg.connect_timeout)
+            .timeout(cfg.timeout)
             .pool_max_idle_per_host(cfg.per_host_concurrency.max(1));
         for (host, addr) in &cfg.resolve {
-            let addr: std::net::SocketAddr = addr.parse().map_err(|e| format!("links.resolve: {host}: {e}"))?;
-            b = b.resolve(host, addr);
+            b = b.resolve(host, *addr);
         }
         let client = b.build().map_err(|e| e.without_url().to_string())?;
         Ok(Http {
@@ -134,14 +133,15 @@ impl Http {
     /// How long to wait before retrying, or None when the answer is final.
     fn retry_wait(&self, f: &Fetched, attempt: u32, gate: &Gate) -> Option<Duration> {
         let backoff = || {
-            let base = self.cfg.retry_base_ms.saturating_mul(1u64 << attempt.min(16));
-            Duration::from_millis(base + fastrand::u64(0..=self.cfg.retry_base_ms.max(1)))
+            let base_ms = self.cfg.retry_base.as_millis() as u64;
+            let base = base_ms.saturating_mul(1u64 << attempt.min(16));
+            Duration::from_millis(base + fastrand::u64(0..=base_ms.max(1)))
         };
         match (&f.error, f.status) {
             (Some(NetError::Timeout | NetError::Reset(_)), _) => Some(backoff()),
             (Some(_), _) => None,
             (None, Some(429 | 503)) => {
-                let cap = Duration::from_millis(self.cfg.retry_after_cap_ms);
+                let cap = self.cfg.retry_after_cap;
                 match retry_after(&f.headers) {
                     Some(d) => {
                         let d = d.min(cap);
@@ -166,9 +166,9 @@ impl Http {
         };
         let mut url = start.to_string();
         let mut method = method;
-        let mut seen = vec![super::hosts::normal(start)];
+        let mut seen = vec![normal(start)];
         loop {
-            let same_host = super::hosts::host_key(&url) == host;
+            let same_host = host_key(&url) == host;
             let _permit = gate.turn(same_host).await;
             f.requests += 1;
             gate.shared.requests.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -202,7 +202,7 @@ impl Http {
                     Err(_) => return f,
                 };
                 f.permanent &= matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT);
-                let key = super::hosts::normal(&next);
+                let key = normal(&next);
                 if seen.contains(&key) {
                     f.redirect_loop = true;
                     f.chain.push(next);

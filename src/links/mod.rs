@@ -3,27 +3,29 @@
 //!
 //! The only async code besides archive lookup lives here. [`check`] is the
 //! entry point; it builds a tokio runtime, schedules one task per host lane
-//! (see [`hosts`]), and returns a [`LinkReport`] that the report stage renders.
+//! (see [`hosts`]), and returns a [`LinkReport`] that the run is built from.
+//!
+//! Inside: [`gate`] (a host's pace) ← [`client`] (requests, redirects,
+//! retries) ← [`classify`] (an answer → a class) ← [`hosts`] (the lanes).
 
-pub mod cache;
 pub mod classify;
 pub mod client;
+pub mod gate;
 pub mod hosts;
 pub mod page;
-pub mod progress;
 pub mod title;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::LinksConfig;
-use crate::document::{Document, Lang};
+use crate::document::Document;
+use crate::model::{Citation, Finding, Kind, LinkId};
 use crate::redact;
-use crate::validate::{Finding, Kind};
+use crate::store::{Store, Table};
 
 /// What became of a link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -77,15 +79,6 @@ impl std::fmt::Display for LinkClass {
     }
 }
 
-/// A place where a URL is cited.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Citation {
-    pub file: String,
-    pub line: usize,
-    pub footnote: u32,
-    pub lang: Lang,
-}
-
 /// The result of checking one distinct URL.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct LinkResult {
@@ -115,9 +108,6 @@ pub struct LinkResult {
     /// Whether the content type is the one cited (a PDF for a `.pdf` URL; None: not compared).
     #[serde(default)]
     pub type_matches: Option<bool>,
-    /// The archived copy suggested for this link, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snapshot: Option<crate::archive::Snapshot>,
     /// The archived copy the documents already give (an archive note after every citation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_copy: Option<String>,
@@ -143,7 +133,23 @@ pub struct LinkReport {
     pub network: NetworkStatus,
     /// Requests sent (for the summary).
     pub requests: usize,
+    /// Problems that did not stop the stage (the store could not be written).
+    pub warnings: Vec<String>,
 }
+
+/// Told how link checking goes, as it goes; the binary's draws a progress bar.
+pub trait Progress: Sync {
+    /// `total` links are about to be checked over the network.
+    fn started(&self, _total: usize) {}
+    /// One link was checked.
+    fn checked(&self, _class: LinkClass) {}
+    fn finished(&self) {}
+}
+
+/// Progress that nobody watches.
+pub struct Silent;
+
+impl Progress for Silent {}
 
 /// One distinct URL to check, with what its references say about it.
 #[derive(Debug, Clone)]
@@ -241,25 +247,15 @@ fn url_path_is_pdf(u: &str) -> bool {
     url::Url::parse(u).is_ok_and(|p| p.path().to_ascii_lowercase().ends_with(".pdf"))
 }
 
-/// Options of one link-checking run that do not come from the config file.
-#[derive(Debug, Clone, Default)]
-pub struct RunOptions {
-    /// Check nothing.
-    pub offline: bool,
-    /// Show a progress bar or progress lines.
-    pub progress: bool,
-    /// Ignore cached results older than this.
-    pub max_cache_age: Option<Duration>,
-}
-
-/// Checks every URL of a document set.
-pub fn check(docs: &[Document], cfg: &LinksConfig, opts: &RunOptions) -> LinkReport {
+/// Checks every URL of a document set. Results are read from and written to
+/// the store as they come (when `links.cache.enabled`).
+pub fn check(docs: &[Document], cfg: &LinksConfig, store: &mut dyn Store, progress: &dyn Progress) -> LinkReport {
     let targets = targets(docs);
-    if opts.offline || !cfg.enabled {
+    if !cfg.enabled {
         return LinkReport {
             results: unchecked(&targets, "link checking is off (--offline)"),
             network: NetworkStatus::Offline,
-            requests: 0,
+            ..LinkReport::default()
         };
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -268,11 +264,11 @@ pub fn check(docs: &[Document], cfg: &LinksConfig, opts: &RunOptions) -> LinkRep
             return LinkReport {
                 results: unchecked(&targets, &format!("cannot start the network runtime: {e}")),
                 network: NetworkStatus::Offline,
-                requests: 0,
+                ..LinkReport::default()
             };
         }
     };
-    runtime.block_on(check_async(targets, cfg, opts))
+    runtime.block_on(check_async(targets, cfg, store, progress))
 }
 
 /// Marks every target unchecked with one reason.
@@ -308,7 +304,6 @@ impl LinkResult {
             from_cache: false,
             title_matches: None,
             type_matches: None,
-            snapshot: None,
             archived_copy: t.archived.as_ref().map(|a| redact::url(a)),
         }
     }
@@ -329,22 +324,53 @@ pub struct Shared {
     pub requests: AtomicUsize,
 }
 
-async fn check_async(targets: Vec<Target>, cfg: &LinksConfig, opts: &RunOptions) -> LinkReport {
-    let cache_path = cfg.cache.path.clone();
-    let max_age = opts.max_cache_age.unwrap_or(cfg.cache.max_age());
-    let mut cache = if cfg.cache.enabled {
-        cache::Cache::load(&cache_path)
-    } else {
-        cache::Cache::default()
-    };
+/// A cached result, if the store has a fresh one.
+fn cached(store: &dyn Store, cfg: &LinksConfig, url: &str) -> Option<LinkResult> {
+    if !cfg.cache.enabled {
+        return None;
+    }
+    let value = store.get(Table::Links, &redact::url(url), cfg.cache.max_age)?;
+    serde_json::from_value(value).ok()
+}
+
+/// Whether a result may be reused by later runs: successes and definite
+/// answers (404, 410, soft 404); never timeouts, connection or server errors.
+pub fn cacheable(r: &LinkResult) -> bool {
+    match r.class {
+        LinkClass::Alive | LinkClass::Redirected | LinkClass::Soft404 => true,
+        LinkClass::Dead => matches!(r.http_status, Some(404 | 410)),
+        _ => false,
+    }
+}
+
+/// Keeps a result in the store; a store that cannot be written is a warning.
+fn remember(store: &mut dyn Store, url: &str, r: &LinkResult, warnings: &mut Vec<String>) {
+    let mut kept = r.clone();
+    kept.cited_by.clear();
+    kept.from_cache = false;
+    let outcome = serde_json::to_value(&kept)
+        .map_err(|e| format!("cannot encode a link result: {e}"))
+        .and_then(|v| store.put(Table::Links, &redact::url(url), v));
+    if let Err(e) = outcome
+        && !warnings.contains(&e)
+    {
+        warnings.push(e);
+    }
+}
+
+async fn check_async(
+    targets: Vec<Target>,
+    cfg: &LinksConfig,
+    store: &mut dyn Store,
+    progress: &dyn Progress,
+) -> LinkReport {
+    let mut warnings = Vec::new();
     let mut results: Vec<Option<LinkResult>> = vec![None; targets.len()];
     let mut todo = Vec::new();
-    let excluded = cfg.exclude_set();
     for (i, t) in targets.iter().enumerate() {
-        if excluded.is_match(&t.url) {
+        if cfg.exclude.is_match(&t.url) {
             results[i] = Some(LinkResult::unchecked(t, "excluded by links.exclude"));
-        } else if let Some(hit) = cache.fresh(&t.url, max_age) {
-            let mut hit = hit.clone();
+        } else if let Some(mut hit) = cached(store, cfg, &t.url) {
             hit.cited_by = t.citations.clone();
             hit.from_cache = true;
             results[i] = Some(hit);
@@ -369,15 +395,16 @@ async fn check_async(targets: Vec<Target>, cfg: &LinksConfig, opts: &RunOptions)
                 results: results.into_iter().flatten().collect(),
                 network: NetworkStatus::Ok,
                 requests: 0,
+                warnings,
             };
         }
     };
-    let bar = progress::Progress::new(todo.len(), opts.progress);
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, LinkResult)>();
+    progress.started(todo.len());
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, classify::Checked)>();
     let scheduler = hosts::Scheduler::new(cfg, shared.clone());
     let mut lanes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for &i in &todo {
-        lanes.entry(hosts::host_key(&targets[i].url)).or_default().push(i);
+        lanes.entry(gate::host_key(&targets[i].url)).or_default().push(i);
     }
     let targets = Arc::new(targets);
     let total_hosts = lanes.len();
@@ -385,46 +412,43 @@ async fn check_async(targets: Vec<Target>, cfg: &LinksConfig, opts: &RunOptions)
         scheduler.spawn_lane(host, items, targets.clone(), http.clone(), tx.clone(), total_hosts);
     }
     drop(tx);
-    let mut since_save = 0usize;
-    let mut last_save = std::time::Instant::now();
-    while let Some((i, result)) = rx.recv().await {
-        bar.record(result.class);
-        if cache::Cache::cacheable(&result) {
-            cache.put(&targets[i].url, &result);
-            since_save += 1;
+    let mut unresolved = vec![false; targets.len()];
+    while let Some((i, checked)) = rx.recv().await {
+        progress.checked(checked.result.class);
+        // Stored as it comes: a run killed mid-way keeps what it learnt.
+        if cfg.cache.enabled && cacheable(&checked.result) {
+            remember(store, &targets[i].url, &checked.result, &mut warnings);
         }
-        results[i] = Some(result);
-        // Save as we go: a run killed mid-way keeps what it learnt.
-        if cfg.cache.enabled && since_save > 0 && last_save.elapsed() > Duration::from_secs(2) {
-            cache.save(&cache_path);
-            since_save = 0;
-            last_save = std::time::Instant::now();
-        }
+        unresolved[i] = checked.unresolved;
+        results[i] = Some(checked.result);
     }
-    bar.finish();
+    progress.finished();
+    if let Err(e) = store.flush()
+        && !warnings.contains(&e)
+    {
+        warnings.push(e);
+    }
     let down = shared.network_down.load(Ordering::SeqCst)
         || shared.answered.load(Ordering::SeqCst) == 0 && shared.network_failures.load(Ordering::SeqCst) > 0;
-    let mut results: Vec<LinkResult> = results.into_iter().flatten().collect();
-    if down {
-        for r in &mut results {
-            if !r.from_cache && r.class != LinkClass::Unchecked {
-                r.class = LinkClass::Unchecked;
-                r.evidence = "network unreachable: no host answered".to_string();
-                r.http_status = None;
-            }
-        }
-    } else {
-        // A name that does not resolve is dead only because other hosts did resolve.
-        for r in &mut results {
-            if r.class == LinkClass::Unchecked && r.evidence.starts_with(classify::DNS_PENDING) {
+    let results: Vec<LinkResult> = results
+        .into_iter()
+        .zip(unresolved)
+        .filter_map(|(r, unresolved)| {
+            let mut r = r?;
+            if down {
+                if !r.from_cache && r.class != LinkClass::Unchecked {
+                    r.class = LinkClass::Unchecked;
+                    r.evidence = "network unreachable: no host answered".to_string();
+                    r.http_status = None;
+                }
+            } else if unresolved {
+                // A name that does not resolve is dead only because other hosts did resolve.
                 r.class = LinkClass::Dead;
                 r.evidence = "the host name does not resolve (other hosts did)".to_string();
             }
-        }
-    }
-    if cfg.cache.enabled && since_save > 0 {
-        cache.save(&cache_path);
-    }
+            Some(r)
+        })
+        .collect();
     LinkReport {
         results,
         network: if down {
@@ -433,13 +457,18 @@ async fn check_async(targets: Vec<Target>, cfg: &LinksConfig, opts: &RunOptions)
             NetworkStatus::Ok
         },
         requests: shared.requests.load(Ordering::SeqCst),
+        warnings,
     }
 }
 
-/// Findings for links that are not alive, and for live pages that are no longer the cited source.
-pub fn findings(report: &LinkReport) -> Vec<Finding> {
+/// Findings for links that are not alive, and for live pages that are no
+/// longer the cited source. `instead` gives, for a link, what to cite instead
+/// (an archived copy found by a later stage), which becomes the suggestion of
+/// the findings that say the link is in doubt.
+pub fn findings(report: &LinkReport, instead: &dyn Fn(LinkId) -> Option<String>) -> Vec<Finding> {
     let mut out = Vec::new();
-    for r in &report.results {
+    for (id, r) in report.results.iter().enumerate() {
+        let instead = instead(LinkId(id));
         let (kind, what) = match r.class {
             LinkClass::Alive => (None, ""),
             LinkClass::Redirected if r.permanent_redirect => (Some(Kind::LinkRedirected), "moved permanently"),
@@ -483,9 +512,16 @@ pub fn findings(report: &LinkReport) -> Vec<Finding> {
             }
         }
         for (kind, message) in extra {
-            let suggestion = r.final_url.as_deref().filter(|_| kind == Kind::LinkRedirected);
-            out.extend(r.findings(kind, &message).map(|f| match suggestion {
-                Some(fin) => f.suggest(format!("cite {} instead", redact::url(fin))),
+            let suggestion = match (&instead, kind) {
+                (Some(s), k) if k.is_link_status() => Some(s.clone()),
+                (_, Kind::LinkRedirected) => r
+                    .final_url
+                    .as_deref()
+                    .map(|fin| format!("cite {} instead", redact::url(fin))),
+                _ => None,
+            };
+            out.extend(r.findings(kind, &message).map(|f| match &suggestion {
+                Some(s) => f.suggest(s.clone()),
                 None => f,
             }));
         }

@@ -4,7 +4,7 @@
 //! spreadsheet or a bot. Cells that a spreadsheet would run as a formula are
 //! prefixed with `'`.
 
-use super::Run;
+use crate::run::Run;
 
 /// Quotes a CSV field when needed and defuses formula injection.
 pub fn field(s: &str) -> String {
@@ -25,8 +25,7 @@ pub const HEADER: &str = "footnote,language,file,line,original_url,link_class,ht
 pub fn render(run: &Run) -> String {
     let mut out = String::from(HEADER);
     out.push_str("\r\n");
-    for l in &run.links {
-        let snap = run.snapshots.iter().find(|s| s.url == l.url);
+    for (l, snap) in run.links_with_snapshots() {
         for c in &l.cited_by {
             let row = [
                 c.footnote.to_string(),

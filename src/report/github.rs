@@ -1,12 +1,11 @@
 //! GitHub Actions: a workflow annotation for each finding at or above
-//! `--fail-on`, and the Markdown summary appended to `$GITHUB_STEP_SUMMARY`.
+//! `--fail-on` (the binary prints them, and appends the Markdown report to
+//! `$GITHUB_STEP_SUMMARY`).
 //! Annotation text is escaped by the workflow-command rules, so text taken
 //! from documents or web pages cannot inject commands.
 
-use std::io::Write;
-
-use super::Run;
-use crate::validate::Severity;
+use crate::model::Severity;
+use crate::run::Run;
 
 /// Escapes the message part of a workflow command.
 pub fn escape_data(s: &str) -> String {
@@ -41,18 +40,4 @@ pub fn annotations(run: &Run) -> String {
         ));
     }
     out
-}
-
-/// Appends the Markdown report to the step summary file, if there is one.
-pub fn step_summary(run: &Run) {
-    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
-        return;
-    };
-    let md = super::markdown::render(run);
-    match std::fs::OpenOptions::new().create(true).append(true).open(&path) {
-        Ok(mut f) => {
-            let _ = f.write_all(md.as_bytes());
-        }
-        Err(e) => eprintln!("citecheck: warning: cannot append to $GITHUB_STEP_SUMMARY: {e}"),
-    }
 }

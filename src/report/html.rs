@@ -12,10 +12,12 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::Run;
+use crate::archive::Snapshot;
 use crate::document::{Document, Entry, Reference};
 use crate::links::LinkResult;
-use crate::validate::{Finding, Severity, alignment, pairs};
+use crate::model::{Finding, Severity};
+use crate::run::Run;
+use crate::validate::{alignment, pairs};
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -111,7 +113,10 @@ pub fn render(run: &Run) -> String {
             by_place.entry((i, f.line)).or_default().push(f);
         }
     }
-    let links: HashMap<&str, &LinkResult> = run.links.iter().map(|l| (l.url.as_str(), l)).collect();
+    let links: HashMap<&str, (&LinkResult, Option<&Snapshot>)> = run
+        .links_with_snapshots()
+        .map(|(l, s)| (l.url.as_str(), (l, s)))
+        .collect();
     let s = run.summary();
     let mut out = String::with_capacity(64 * 1024);
     let _ = writeln!(
@@ -325,7 +330,7 @@ fn ref_cell(
     doc: usize,
     r: Option<&Reference>,
     by_place: &HashMap<(usize, usize), Vec<&Finding>>,
-    links: &HashMap<&str, &LinkResult>,
+    links: &HashMap<&str, (&LinkResult, Option<&Snapshot>)>,
 ) {
     let Some(r) = r else {
         out.push_str("<td><em>no counterpart</em></td>");
@@ -346,12 +351,12 @@ fn ref_cell(
         for u in &s.urls {
             let shown = crate::redact::url(&u.url);
             let _ = write!(out, "<div class=\"url\">{}", escape(&shown));
-            if let Some(l) = links.get(shown.as_str()) {
+            if let Some((l, snap)) = links.get(shown.as_str()) {
                 let _ = write!(out, "<span class=\"badge cls-{0}\">{0}</span>", l.class);
                 if let Some(status) = l.http_status {
                     let _ = write!(out, "<span class=\"badge\">HTTP {status}</span>");
                 }
-                if let Some(snap) = &l.snapshot {
+                if let Some(snap) = snap {
                     let label = format!(
                         "archived {}{}",
                         snap.captured,

@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 
-use super::{Run, Summary};
+use crate::archive::Snapshot;
 use crate::document::Document;
 use crate::links::LinkResult;
-use crate::validate::Finding;
+use crate::model::Finding;
+use crate::run::{Run, Summary};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -18,7 +19,16 @@ struct Report<'a> {
     documents: Vec<DocumentReport<'a>>,
     summary: Summary,
     findings: &'a [Finding],
-    links: &'a [LinkResult],
+    links: Vec<LinkRecord<'a>>,
+}
+
+/// A link result with the archived copy suggested for it.
+#[derive(Serialize)]
+struct LinkRecord<'a> {
+    #[serde(flatten)]
+    link: &'a LinkResult,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snapshot: Option<&'a Snapshot>,
 }
 
 #[derive(Serialize)]
@@ -48,7 +58,10 @@ pub fn render(run: &Run) -> String {
             .collect(),
         summary: run.summary(),
         findings: &run.findings,
-        links: &run.links,
+        links: run
+            .links_with_snapshots()
+            .map(|(link, snapshot)| LinkRecord { link, snapshot })
+            .collect(),
     };
     let mut s = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::Run;
-use crate::validate::Finding;
+use crate::model::Finding;
+use crate::run::Run;
 
 /// Escapes text for XML content and attributes (and drops characters XML forbids).
 pub fn escape(s: &str) -> String {

@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use super::Run;
-use crate::validate::Severity;
+use crate::model::Severity;
+use crate::run::Run;
 
 /// Escapes text for Markdown (and the HTML that Markdown may carry).
 pub fn escape(s: &str) -> String {
@@ -118,7 +118,7 @@ fn archive(run: &Run, out: &mut String) {
         out,
         "| URL | Snapshot | Captured | Days from citation | Provider | Verified |\n|---|---|---|---:|---|---|"
     );
-    for s in &run.snapshots {
+    for s in run.snapshots.values() {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use super::Run;
-use crate::validate::{Kind, Severity};
+use crate::model::{Kind, Severity};
+use crate::run::Run;
 
 fn level(s: Severity) -> &'static str {
     match s {

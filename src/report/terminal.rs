@@ -3,8 +3,8 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use super::Run;
-use crate::validate::Severity;
+use crate::model::Severity;
+use crate::run::Run;
 
 /// Removes control characters (terminal escapes) from text taken from documents.
 pub fn clean(s: &str) -> String {
@@ -76,7 +76,7 @@ pub fn render(run: &Run, written: &[PathBuf], quiet: bool) -> String {
         }
     }
     if !run.snapshots.is_empty() {
-        let verified = run.snapshots.iter().filter(|s| s.verified).count();
+        let verified = run.snapshots.values().filter(|s| s.verified).count();
         let _ = writeln!(
             out,
             "archive: {} archived copies suggested ({verified} verified)",

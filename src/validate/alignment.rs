@@ -9,8 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use smallvec::SmallVec;
 
-use super::{Finding, Kind};
-use crate::document::{Document, Entry, Lang, Reference, Source, Unit};
+use crate::document::{Document, Entry, Reference, Source, Unit};
+use crate::model::Lang;
+use crate::model::{Finding, Kind};
 
 /// How far the entry aligner looks ahead for a better match when the two
 /// documents have different numbers of entries. Keeps alignment linear.

@@ -1,8 +1,8 @@
 //! Dates that cannot be right in any language: reversed ranges and days that
 //! do not exist.
 
-use super::{Finding, Kind};
 use crate::document::{AnomalyKind, Document};
+use crate::model::{Finding, Kind};
 
 pub fn check(doc: &Document) -> Vec<Finding> {
     let mut out = Vec::new();

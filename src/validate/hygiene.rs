@@ -4,8 +4,8 @@ use std::collections::hash_map::Entry;
 
 use foldhash::{HashMap, HashMapExt};
 
-use super::{Finding, Kind};
 use crate::document::{Document, Hygiene};
+use crate::model::{Finding, Kind};
 
 pub fn check(doc: &Document) -> Vec<Finding> {
     let mut out = Vec::new();

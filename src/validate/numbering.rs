@@ -3,8 +3,8 @@
 
 use foldhash::{HashMap, HashMapExt};
 
-use super::{Finding, Kind};
 use crate::document::{AnomalyKind, Document};
+use crate::model::{Finding, Kind};
 
 pub fn check(doc: &Document) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -204,7 +204,8 @@ mod tests {
     /// The findings' kinds, lines and footnotes for a document citing `cited`
     /// and listing `listed`, with `big` standing for the last number.
     fn findings(big: u32) -> Vec<(Kind, usize, Option<u32>)> {
-        use crate::document::{Format, Lang, Lines, structure};
+        use crate::document::{Lines, structure};
+        use crate::model::{Format, Lang};
         let text = format!(
             "T\n\n- 2014: a.[1] b.[{}]\n- 2015: c.[{big}] d.[1]\n\nReferences\n\n[1] A, \"a,\" 2014, http://a.jp/1\n[2] B, \"b,\" 2014, http://a.jp/2\n[2] C, \"c,\" 2014, http://a.jp/3\n[{big}] D, \"d,\" 2014, http://a.jp/4\n",
             big + 1

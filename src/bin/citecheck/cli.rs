@@ -1,11 +1,11 @@
-//! The command line.
+//! The command line. Arguments are checked once, here, and turned into a
+//! configuration [`Overlay`]; nothing below the binary sees them.
 
 use std::path::PathBuf;
 
+use citecheck::config::{ArchiveMode, Overlay, SaveCredentials};
+use citecheck::model::{FailOn, ReportFormat};
 use clap::{Parser, Subcommand};
-
-use crate::config::ReportFormat;
-use crate::validate::FailOn;
 
 /// Validates the footnotes and references of bilingual (Japanese/English)
 /// documents: numbering, alignment between the languages, dates, figures and
@@ -45,7 +45,7 @@ pub struct FixArgs {
     pub dry_run: bool,
     /// Which links get an archived copy [default: archive.mode, `doubtful`].
     #[arg(long, value_enum)]
-    pub archive: Option<crate::config::ArchiveMode>,
+    pub archive: Option<ArchiveMode>,
     /// Re-check cached link results older than this.
     #[arg(long, value_parser = parse_age)]
     pub max_cache_age: Option<std::time::Duration>,
@@ -55,14 +55,13 @@ pub struct FixArgs {
 }
 
 impl FixArgs {
-    pub fn options(&self) -> crate::CheckOptions {
-        crate::CheckOptions {
-            config: self.config.clone(),
+    /// What these arguments change in the configuration.
+    pub fn overlay(&self) -> Overlay {
+        Overlay {
             documents: self.documents.clone(),
-            progress: !self.quiet,
             max_cache_age: self.max_cache_age,
-            archive: self.archive,
-            ..crate::CheckOptions::default()
+            archive_mode: self.archive,
+            ..Overlay::default()
         }
     }
 }
@@ -72,7 +71,7 @@ pub struct BaselineArgs {
     #[command(flatten)]
     pub check: CheckArgs,
     /// Baseline file to write.
-    #[arg(long, default_value = crate::baseline::DEFAULT)]
+    #[arg(long, default_value = citecheck::baseline::DEFAULT)]
     pub output: PathBuf,
 }
 
@@ -107,30 +106,37 @@ pub struct CheckArgs {
     pub baseline: Option<PathBuf>,
     /// Which links get an archived copy suggested [default: archive.mode, `doubtful`].
     #[arg(long, value_enum)]
-    pub archive: Option<crate::config::ArchiveMode>,
+    pub archive: Option<ArchiveMode>,
     /// Ask Save Page Now to archive live links that no archive has (needs IA_ACCESS_KEY and IA_SECRET_KEY).
     #[arg(long)]
     pub save_missing: bool,
 }
 
 fn parse_age(s: &str) -> Result<std::time::Duration, String> {
-    crate::config::parse_duration(s).ok_or_else(|| format!("{s:?} is not a duration such as 30s, 15m, 12h or 1d"))
+    citecheck::config::parse_duration(s).ok_or_else(|| format!("{s:?} is not a duration such as 30s, 15m, 12h or 1d"))
 }
 
 impl CheckArgs {
-    pub fn options(&self) -> crate::CheckOptions {
-        crate::CheckOptions {
-            config: self.config.clone(),
+    /// What these arguments change in the configuration. `--save-missing`
+    /// takes its credentials from the environment, or is a usage error.
+    pub fn overlay(&self) -> Result<Overlay, String> {
+        let save = match (self.save_missing, SaveCredentials::from_env()) {
+            (false, _) => None,
+            (true, Some(c)) => Some(c),
+            (true, None) => {
+                return Err("--save-missing needs IA_ACCESS_KEY and IA_SECRET_KEY in the environment".into());
+            }
+        };
+        Ok(Overlay {
             documents: self.documents.clone(),
-            out: self.out.clone(),
+            out_dir: self.out.clone(),
             formats: self.format.clone(),
             fail_on: self.fail_on,
             offline: self.offline,
-            progress: !self.quiet,
             max_cache_age: self.max_cache_age,
             baseline: self.baseline.clone(),
-            archive: self.archive,
-            save_missing: self.save_missing,
-        }
+            archive_mode: self.archive,
+            save,
+        })
     }
 }
