@@ -1,5 +1,5 @@
 //! Errors that stop a run (exit code 2). Content defects are never errors:
-//! they are [`crate::validate::Finding`]s.
+//! they are [`crate::model::Finding`]s.
 
 use std::path::PathBuf;
 

@@ -5,6 +5,7 @@
 //! hands it. Data flows one way, and a module imports only those below it:
 //!
 //! ```text
+//! output                         writes reports and fixed files (the binary's)
 //! pipeline                       run() in a few lines
 //! report · fix                   render or edit a Run
 //! run                            Run: every stage's output, assembled once
@@ -26,6 +27,7 @@ pub mod error;
 pub mod fix;
 pub mod links;
 pub mod model;
+pub mod output;
 pub mod pipeline;
 pub mod redact;
 pub mod report;

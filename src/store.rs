@@ -145,6 +145,8 @@ impl JsonFile {
 pub struct Files {
     links: Option<JsonFile>,
     archive: Option<JsonFile>,
+    /// Whether the files are written (not for a run that must write nothing).
+    writable: bool,
 }
 
 impl Files {
@@ -154,6 +156,16 @@ impl Files {
         Files {
             links: on.then(|| JsonFile::open(&config.links.cache.path)),
             archive: on.then(|| JsonFile::open(&config.archive.cache_path)),
+            writable: true,
+        }
+    }
+
+    /// Opens the files to read only: what is put is kept for this run and
+    /// never written (`fix --dry-run` writes nothing).
+    pub fn open_read_only(config: &Config) -> Files {
+        Files {
+            writable: false,
+            ..Files::open(config)
         }
     }
 
@@ -179,12 +191,13 @@ impl Store for Files {
     }
 
     fn put(&mut self, table: Table, key: &str, value: serde_json::Value) -> Result<(), String> {
+        let writable = self.writable;
         let Some(f) = self.file_mut(table) else {
             return Ok(());
         };
         f.body.entries.insert(key.to_string(), Entry { checked: now(), value });
-        f.dirty = true;
-        if f.saved.elapsed() >= SAVE_EVERY {
+        f.dirty = writable;
+        if f.dirty && f.saved.elapsed() >= SAVE_EVERY {
             f.save()?;
         }
         Ok(())
@@ -239,5 +252,15 @@ mod tests {
         off.flush().unwrap();
         assert!(!c.links.cache.path.exists());
         assert_eq!(off.get(Table::Archive, "u|2014-01-01", Duration::from_secs(60)), None);
+        c.links.cache.enabled = true;
+        let mut read_only = Files::open_read_only(&c);
+        read_only.put(Table::Links, "y", serde_json::json!(3)).unwrap();
+        assert_eq!(
+            read_only.get(Table::Links, "y", Duration::from_secs(60)),
+            Some(serde_json::json!(3)),
+            "kept for the run"
+        );
+        read_only.flush().unwrap();
+        assert!(!c.links.cache.path.exists(), "but never written");
     }
 }

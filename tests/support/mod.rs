@@ -84,8 +84,8 @@ pub struct Outcome {
 
 /// Does what `citecheck check` does, in process: the config file with the
 /// options over it, the pipeline with the config's caches, and (when `out` is
-/// given) every report format rendered and written into `out`, as the binary
-/// writes them.
+/// given) every report format written into `out` by the output module the
+/// binary writes with.
 pub fn check(o: &CheckOptions) -> citecheck::error::Result<Outcome> {
     let mut config = citecheck::config::load_or_default(o.config.as_deref())?;
     config.update(Overlay {
@@ -97,15 +97,10 @@ pub fn check(o: &CheckOptions) -> citecheck::error::Result<Outcome> {
     });
     let mut store = citecheck::store::Files::open(&config);
     let run = citecheck::run(&config, &mut store, &citecheck::links::Silent)?;
-    let mut written = Vec::new();
-    if let Some(dir) = &o.out {
-        std::fs::create_dir_all(dir).expect("report folder");
-        for f in ReportFormat::ALL {
-            let path = dir.join(citecheck::report::file_name(f));
-            std::fs::write(&path, citecheck::report::render(&run, f)).expect("report written");
-            written.push(path);
-        }
-    }
+    let written = match &o.out {
+        Some(dir) => citecheck::output::reports(&run, dir, &ReportFormat::ALL)?,
+        None => Vec::new(),
+    };
     Ok(Outcome { run, written })
 }
 

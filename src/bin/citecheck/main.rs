@@ -10,7 +10,6 @@
 //! unchecked) and no finding reaches `--fail-on`, so CI can retry.
 
 mod cli;
-mod output;
 mod progress;
 
 use std::path::PathBuf;
@@ -19,6 +18,7 @@ use std::process::ExitCode;
 use citecheck::config::{self, Config, Overlay};
 use citecheck::error::{Error, Result};
 use citecheck::links::NetworkStatus;
+use citecheck::output;
 use citecheck::report::{github, terminal};
 use citecheck::run::Run;
 use citecheck::store;
@@ -63,9 +63,14 @@ fn configure(file: Option<&std::path::Path>, overlay: Overlay) -> Result<Config>
     Ok(config)
 }
 
-/// Runs the pipeline with the caches of the configuration and a progress bar.
-fn run(config: &Config, quiet: bool) -> Result<Run> {
-    let mut store = store::Files::open(config);
+/// Runs the pipeline with the caches of the configuration (read only when
+/// the run must write nothing) and a progress bar.
+fn run(config: &Config, quiet: bool, write_store: bool) -> Result<Run> {
+    let mut store = if write_store {
+        store::Files::open(config)
+    } else {
+        store::Files::open_read_only(config)
+    };
     let run = citecheck::run(config, &mut store, &progress::Bar::new(!quiet))?;
     for w in &run.warnings {
         eprintln!("citecheck: warning: {}", terminal::clean(w));
@@ -76,12 +81,14 @@ fn run(config: &Config, quiet: bool) -> Result<Run> {
 /// `citecheck check` and `citecheck baseline`.
 fn check(args: &CheckArgs, baseline_out: Option<PathBuf>) -> Result<u8> {
     let config = configure(args.config.as_deref(), args.overlay().map_err(Error::Usage)?)?;
-    let run = run(&config, args.quiet)?;
+    let run = run(&config, args.quiet, true)?;
     let written = output::reports(&run, &config.output.dir, &config.output.formats)?;
-    output::stdout(&terminal::render(&run, &written, args.quiet));
+    stdout(&terminal::render(&run, &written, args.quiet));
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-        output::stdout(&github::annotations(&run));
-        output::step_summary(&run);
+        stdout(&github::annotations(&run));
+        if let Err(e) = output::step_summary(&run) {
+            eprintln!("citecheck: warning: {e}");
+        }
     }
     if run.network == NetworkStatus::Unreachable {
         eprintln!(
@@ -95,7 +102,7 @@ fn check(args: &CheckArgs, baseline_out: Option<PathBuf>) -> Result<u8> {
             &path,
             citecheck::baseline::render(&run.findings, &run.generated_at).as_bytes(),
         )?;
-        output::stdout(&format!(
+        stdout(&format!(
             "baseline: {} findings recorded in {}\n",
             run.findings.len(),
             path.display()
@@ -115,7 +122,7 @@ fn check(args: &CheckArgs, baseline_out: Option<PathBuf>) -> Result<u8> {
 /// (or, with `--dry-run`, print their diff and write nothing).
 fn fix(args: &FixArgs) -> Result<u8> {
     let config = configure(args.config.as_deref(), args.overlay())?;
-    let run = run(&config, args.quiet)?;
+    let run = run(&config, args.quiet, !args.dry_run)?;
     if run.network == NetworkStatus::Unreachable {
         eprintln!("citecheck: the network is unreachable: links were not checked, so no archive note can be added");
     }
@@ -150,6 +157,12 @@ fn fix(args: &FixArgs) -> Result<u8> {
             ));
         }
     }
-    output::stdout(&out);
+    stdout(&out);
     Ok(0)
+}
+
+/// Prints to standard output; a closed pipe is not worth a panic.
+fn stdout(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().write_all(text.as_bytes());
 }

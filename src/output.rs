@@ -1,15 +1,17 @@
 //! Everything citecheck writes to disk, besides its store: reports, corrected
-//! documents and their backups, baselines, the GitHub step summary. Only the
-//! binary calls this; every file is replaced atomically with the modes a
-//! user expects (see `citecheck::atomic`).
+//! documents and their backups, baselines, the GitHub step summary.
+//!
+//! The pipeline never calls this: the binary does, after the run (and tests
+//! do, to write as the binary writes). Every file is replaced atomically with
+//! the modes a user expects (see [`crate::atomic`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use citecheck::error::{Error, Result};
-use citecheck::model::ReportFormat;
-use citecheck::report;
-use citecheck::run::Run;
+use crate::error::{Error, Result};
+use crate::model::ReportFormat;
+use crate::report;
+use crate::run::Run;
 
 fn output_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Output {
@@ -21,14 +23,14 @@ fn output_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
 /// Replaces a file atomically, creating its folder.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        citecheck::atomic::create_dir(dir).map_err(output_error(dir))?;
+        crate::atomic::create_dir(dir).map_err(output_error(dir))?;
     }
-    citecheck::atomic::write(path, bytes).map_err(output_error(path))
+    crate::atomic::write(path, bytes).map_err(output_error(path))
 }
 
 /// Writes the requested reports into `dir`; returns the paths written.
 pub fn reports(run: &Run, dir: &Path, formats: &[ReportFormat]) -> Result<Vec<PathBuf>> {
-    citecheck::atomic::create_dir(dir).map_err(output_error(dir))?;
+    crate::atomic::create_dir(dir).map_err(output_error(dir))?;
     let mut written = Vec::new();
     for &format in formats {
         let path = dir.join(report::file_name(format));
@@ -51,22 +53,16 @@ pub fn backup(path: &Path) -> Result<()> {
 }
 
 /// Appends the Markdown report to `$GITHUB_STEP_SUMMARY`, if it is set.
-pub fn step_summary(run: &Run) {
+pub fn step_summary(run: &Run) -> Result<()> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
-        return;
+        return Ok(());
     };
+    let path = PathBuf::from(path);
     let md = report::markdown::render(run);
-    match std::fs::OpenOptions::new().create(true).append(true).open(&path) {
-        Ok(mut f) => {
-            if let Err(e) = f.write_all(md.as_bytes()) {
-                eprintln!("citecheck: warning: cannot append to $GITHUB_STEP_SUMMARY: {e}");
-            }
-        }
-        Err(e) => eprintln!("citecheck: warning: cannot append to $GITHUB_STEP_SUMMARY: {e}"),
-    }
-}
-
-/// Prints to standard output; a closed pipe is not an error worth a panic.
-pub fn stdout(text: &str) {
-    let _ = std::io::stdout().write_all(text.as_bytes());
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(md.as_bytes()))
+        .map_err(output_error(&path))
 }
