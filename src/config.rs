@@ -640,4 +640,60 @@ mod tests {
         assert_eq!(line, Some(3), "{msg}");
         assert!(parse("fail_on: sometimes\n").is_err());
     }
+
+    #[test]
+    fn values_are_typed_as_they_are_read_and_bad_ones_name_their_line() {
+        let c = parse(
+            "links:\n  timeout_ms: 1500\n  exclude: ['^https://skip\\.example/']\n  resolve:\n    a.example: 127.0.0.1:8080\n  hosts:\n    a.example: {interval_ms: 700}\n  cache:\n    max_age: 12h\nchecks:\n  disable: [link_soft_404]\narchive:\n  save_poll_ms: 20\n",
+        )
+        .unwrap();
+        assert_eq!(c.links.timeout, Duration::from_millis(1500));
+        assert!(c.links.exclude.is_match("https://skip.example/x") && !c.links.exclude.is_match("https://b.example/"));
+        assert_eq!(
+            c.links.resolve["a.example"],
+            "127.0.0.1:8080".parse::<SocketAddr>().unwrap()
+        );
+        assert_eq!(c.links.host_limits("a.example:443").1, Duration::from_millis(700));
+        assert_eq!(c.links.host_limits("b.example:443").1, Duration::from_millis(250));
+        assert_eq!(c.links.cache.max_age, Duration::from_secs(12 * 3600));
+        assert_eq!(c.checks.disable, vec![Kind::LinkSoft404]);
+        assert_eq!(c.archive.save_poll, Duration::from_millis(20));
+        for (text, line, says) in [
+            ("links:\n  cache:\n    max_age: soon\n", 3, "not a duration"),
+            ("links:\n  exclude:\n    - 'a('\n", 3, "unclosed group"),
+            ("checks:\n  disable: [nope]\n", 2, "unknown finding kind \"nope\""),
+            ("links:\n  resolve:\n    a.example: nowhere\n", 3, "socket address"),
+        ] {
+            let (l, msg) = parse(text).unwrap_err();
+            assert_eq!(l, Some(line), "{text}: {msg}");
+            assert!(msg.contains(says), "{text}: {msg}");
+        }
+    }
+
+    #[test]
+    fn the_overlay_changes_only_what_it_sets() {
+        let mut c =
+            parse("documents:\n  - path: a.txt\n    lang: en\n    format: markdown\nfail_on: warning\n").unwrap();
+        let untouched = c.clone();
+        c.update(Overlay::default());
+        assert_eq!(format!("{c:?}"), format!("{untouched:?}"));
+        c.update(Overlay {
+            documents: vec![PathBuf::from("a.txt"), PathBuf::from("b.txt")],
+            offline: true,
+            max_cache_age: Some(Duration::ZERO),
+            archive_mode: Some(ArchiveMode::None),
+            ..Overlay::default()
+        });
+        assert_eq!(
+            c.documents[0].lang,
+            Some(Lang::En),
+            "a listed document keeps its language"
+        );
+        assert_eq!(c.documents[0].format, Some(Format::Markdown));
+        assert_eq!(c.documents[1].lang, None);
+        assert!(!c.links.enabled);
+        assert_eq!(c.links.cache.max_age, Duration::ZERO);
+        assert_eq!(c.archive.mode, ArchiveMode::None);
+        assert_eq!(c.fail_on, FailOn::Warning, "not set, so kept");
+    }
 }

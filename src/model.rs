@@ -107,11 +107,11 @@ impl FailOn {
 
 macro_rules! kinds {
     ($($variant:ident = $name:literal, $sev:ident, $doc:literal;)*) => {
-        /// What a finding is about. The names are the stable strings of the JSON report.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
+        /// What a finding is about. The names are the stable strings of every
+        /// report and of `checks.disable`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         pub enum Kind {
-            $(#[doc = $doc] $variant,)*
+            $(#[doc = $doc] #[serde(rename = $name)] $variant,)*
         }
 
         impl Kind {
@@ -189,6 +189,20 @@ kinds! {
     ArchiveProviderFailed = "archive_provider_failed", Warning, "An archive service failed (timeout, 5xx, malformed answer); the next one was asked.";
     LinkRescued = "link_rescued", Info, "The document already carries an archive note for this URL.";
     ArchiveSaved = "archive_saved", Info, "A live link that no archive had was saved with Save Page Now (--save-missing).";
+}
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Kind, D::Error> {
+        let s = String::deserialize(d)?;
+        // Baselines written before the stable names became the serde names
+        // spell this one kind `link_soft404`, as serde's snake_case does.
+        let s = if s == "link_soft404" {
+            "link_soft_404"
+        } else {
+            s.as_str()
+        };
+        Kind::from_name(s).ok_or_else(|| serde::de::Error::custom(format!("unknown finding kind {s:?}")))
+    }
 }
 
 impl Kind {
@@ -341,3 +355,23 @@ impl std::str::FromStr for ReportFormat {
 /// stages key their outputs by it instead of matching URL strings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct LinkId(pub usize);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_serialize_and_parse_as_their_stable_names() {
+        for &k in Kind::ALL {
+            let json = serde_json::to_string(&k).unwrap();
+            assert_eq!(json, format!("\"{}\"", k.name()));
+            assert_eq!(serde_json::from_str::<Kind>(&json).unwrap(), k);
+        }
+        assert_eq!(
+            serde_json::from_str::<Kind>("\"link_soft404\"").unwrap(),
+            Kind::LinkSoft404
+        );
+        let e = serde_json::from_str::<Kind>("\"nope\"").unwrap_err().to_string();
+        assert!(e.contains("unknown finding kind \"nope\""), "{e}");
+    }
+}

@@ -92,14 +92,30 @@ fn every_format_from_the_bundled_data() {
     std::fs::create_dir(dir.path().join(".git")).unwrap();
     let o = bin(dir.path(), &["check", "--offline"], &[]);
     assert_eq!(o.status.code(), Some(1));
+    // The binary wrote the six reports the bundled config names, and nothing else there.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "citecheck-archive.csv",
+            "citecheck.html",
+            "citecheck.json",
+            "citecheck.junit.xml",
+            "citecheck.md",
+            "citecheck.sarif"
+        ]
+    );
+    // The same run in process, for what the reports must hold.
     let outcome = check(&CheckOptions {
         config: Some(dir.path().join("data/citecheck.yaml")),
-        out: Some(dir.path().join("lib-reports")),
         offline: true,
         ..CheckOptions::default()
     })
     .unwrap();
-    assert_eq!(outcome.written.len(), 6);
     let findings: Vec<Finding> = outcome
         .run
         .findings
