@@ -590,3 +590,31 @@ fn tls_handshake_failure_is_a_tls_error() {
     let r = result(&o, &tls);
     assert_eq!(r.class, LinkClass::TlsError, "{r:?}");
 }
+
+#[test]
+fn a_cache_that_cannot_be_written_is_a_warning_the_binary_prints() {
+    let s = Server::start(Mode::Routes);
+    let dir = tempfile::tempdir().unwrap();
+    let url = s.url("/ok");
+    setup(dir.path(), &[(&url, T)], "  soft404_probe: false\n");
+    // The cache folder would have to be made inside a regular file.
+    std::fs::write(dir.path().join("cache"), "a file, not a folder").unwrap();
+    let cfg = std::fs::read_to_string(dir.path().join("c.yaml"))
+        .unwrap()
+        .replace("enabled: false", "enabled: true");
+    std::fs::write(dir.path().join("c.yaml"), cfg).unwrap();
+    // In process: the run says so as data, and goes on.
+    let o = check(&CheckOptions {
+        config: Some(dir.path().join("c.yaml")),
+        ..CheckOptions::default()
+    })
+    .expect("the run goes on");
+    assert_eq!(result(&o, &url).class, LinkClass::Alive);
+    assert_eq!(o.run.warnings.len(), 1, "{:?}", o.run.warnings);
+    assert!(o.run.warnings[0].contains("cache"), "{:?}", o.run.warnings);
+    // The binary prints it once, as a warning, and the run's outcome is unchanged.
+    let o = bin(dir.path(), &["check", "--config", "c.yaml", "--out", "r", "--quiet"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert_eq!(err.matches("citecheck: warning: cannot create").count(), 1, "{err}");
+}
