@@ -24,15 +24,9 @@ static NOTE: LazyLock<Regex> = LazyLock::new(|| {
 static ARCHIVED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"https?://\S*?/web/\S+").unwrap());
 
 fn citecheck(dir: &Path, args: &[&str], proxy: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_citecheck"))
+    support::behind_proxy(&mut Command::new(env!("CARGO_BIN_EXE_citecheck")), proxy)
         .args(args)
         .current_dir(dir)
-        .env("HTTP_PROXY", proxy)
-        .env("http_proxy", proxy)
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("https_proxy")
         .output()
         .unwrap()
 }

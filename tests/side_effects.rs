@@ -46,18 +46,12 @@ fn tree(dir: &Path) -> BTreeMap<String, (Option<Vec<u8>>, u32, bool)> {
 
 /// Runs the binary in `dir` under a umask, with the web behind the proxy.
 fn citecheck(dir: &Path, umask: &str, args: &[&str], proxy: &str) -> Output {
-    Command::new("sh")
+    support::behind_proxy(&mut Command::new("sh"), proxy)
         .arg("-c")
         .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
         .arg(env!("CARGO_BIN_EXE_citecheck"))
         .args(args)
         .current_dir(dir)
-        .env("HTTP_PROXY", proxy)
-        .env("http_proxy", proxy)
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("https_proxy")
         .env_remove("GITHUB_ACTIONS")
         .env_remove("GITHUB_STEP_SUMMARY")
         .output()

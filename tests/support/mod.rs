@@ -200,3 +200,14 @@ pub fn copy_bundled(dir: &Path) {
         std::fs::copy(repo_root().join("data").join(f), dir.join("data").join(f)).unwrap();
     }
 }
+
+/// Sends a command's plain-HTTP requests to a fake web through `HTTP_PROXY`,
+/// while loopback (where the fake archives listen) is reached directly.
+pub fn behind_proxy<'a>(cmd: &'a mut std::process::Command, proxy: &str) -> &'a mut std::process::Command {
+    cmd.env("HTTP_PROXY", proxy)
+        .env("http_proxy", proxy)
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
+}
