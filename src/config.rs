@@ -202,6 +202,8 @@ impl Default for ArchiveConfig {
 pub struct LinksConfig {
     /// Check links at all (`--offline` turns it off for one run).
     pub enabled: bool,
+    /// Which links are checked: every link (`all`) or the reference lists' only (`citations`).
+    pub scope: LinkScope,
     /// Requests in flight at once, over all hosts.
     pub concurrency: usize,
     /// Requests in flight at once to one host (host name plus port).
@@ -250,6 +252,7 @@ impl Default for LinksConfig {
     fn default() -> Self {
         LinksConfig {
             enabled: true,
+            scope: LinkScope::All,
             concurrency: 64,
             per_host_concurrency: 2,
             per_host_interval: Duration::from_millis(250),
@@ -272,6 +275,16 @@ impl Default for LinksConfig {
             cache: CacheConfig::default(),
         }
     }
+}
+
+/// Which links of a document are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkScope {
+    /// Citations and the links in the body text.
+    All,
+    /// Only the URLs of the reference lists.
+    Citations,
 }
 
 /// Overrides for one host.

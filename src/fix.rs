@@ -94,59 +94,58 @@ pub fn fix_document(doc: &Document, path: &Path, run: &Run) -> Result<Fixed> {
     let lines = split_keep(&decoded.text);
     let mut cursor: HashMap<usize, usize> = HashMap::new();
     let (mut notes, mut hygiene) = (0, 0);
-    for r in &doc.references {
-        for s in &r.sources {
-            for u in &s.urls {
-                let Some(line) = lines.get(u.line.wrapping_sub(1)) else {
-                    continue;
-                };
-                let from = cursor.get(&u.line).copied().unwrap_or(0);
-                let needle = if doc.format == Format::Html {
-                    format!(">{}", u.raw())
-                } else {
-                    u.raw().into_owned()
-                };
-                let Some(found) = line.get(from..).and_then(|l| l.find(&needle)) else {
-                    continue;
-                };
-                let pos = from + found + if doc.format == Format::Html { 1 } else { 0 };
-                cursor.insert(u.line, pos + u.raw_len());
-                let list = edits.entry(u.line).or_default();
-                let url_end = pos + u.url.len();
-                if doc.format != Format::Html {
-                    for h in &u.hygiene {
-                        match h {
-                            Hygiene::TrailingPunctuation {
-                                stripped,
-                                reportable: true,
-                            } if u.raw_rest().starts_with(&**stripped) => {
-                                list.push((url_end, 0, Edit::Delete(stripped.len())));
-                                hygiene += 1;
-                            }
-                            Hygiene::RunIntoText { .. } => {
-                                list.push((url_end, 2, Edit::Insert(" ".to_string())));
-                                hygiene += 1;
-                            }
-                            _ => {}
-                        }
+    // Citations and body links alike: a dead link gets its archive note
+    // wherever it stands. Hygiene is a citation's: body prose is left as written.
+    let cited = doc.references.iter().flat_map(|r| r.urls()).map(|u| (u, true));
+    for (u, is_citation) in cited.chain(doc.body_links.iter().map(|u| (u, false))) {
+        let Some(line) = lines.get(u.line.wrapping_sub(1)) else {
+            continue;
+        };
+        let from = cursor.get(&u.line).copied().unwrap_or(0);
+        let needle = if doc.format == Format::Html {
+            format!(">{}", u.raw())
+        } else {
+            u.raw().into_owned()
+        };
+        let Some(found) = line.get(from..).and_then(|l| l.find(&needle)) else {
+            continue;
+        };
+        let pos = from + found + if doc.format == Format::Html { 1 } else { 0 };
+        cursor.insert(u.line, pos + u.raw_len());
+        let list = edits.entry(u.line).or_default();
+        let url_end = pos + u.url.len();
+        if is_citation && doc.format != Format::Html {
+            for h in &u.hygiene {
+                match h {
+                    Hygiene::TrailingPunctuation {
+                        stripped,
+                        reportable: true,
+                    } if u.raw_rest().starts_with(&**stripped) => {
+                        list.push((url_end, 0, Edit::Delete(stripped.len())));
+                        hygiene += 1;
                     }
-                }
-                let key = redact::url(&u.url);
-                let link = link_by_url.get(key.as_str());
-                let doubtful = link.is_some_and(|(l, _)| l.class.is_doubtful() || l.title_matches == Some(false));
-                if u.archived.is_none()
-                    && doubtful
-                    && let Some(snap) = link.and_then(|(_, s)| *s)
-                {
-                    let at = if doc.format == Format::Html && line[pos + u.raw_len()..].starts_with("</a>") {
-                        pos + u.raw_len() + 4
-                    } else {
-                        url_end
-                    };
-                    list.push((at, 1, Edit::Insert(note(doc.lang, doc.format, snap))));
-                    notes += 1;
+                    Hygiene::RunIntoText { .. } => {
+                        list.push((url_end, 2, Edit::Insert(" ".to_string())));
+                        hygiene += 1;
+                    }
+                    _ => {}
                 }
             }
+        }
+        let key = redact::url(&u.url);
+        let link = link_by_url.get(key.as_str());
+        let doubtful = link.is_some_and(|(l, _)| l.class.is_doubtful() || l.title_matches == Some(false));
+        if u.archived.is_none()
+            && doubtful
+            && let Some(snap) = link.and_then(|(_, s)| *s)
+        {
+            let at = if doc.format == Format::Html && line[pos + u.raw_len()..].starts_with("</a>") {
+                pos + u.raw_len() + 4
+            } else {
+                url_end
+            };
+            list.push((at, 1, Edit::Insert(note(doc.lang, doc.format, snap))));
+            notes += 1;
         }
     }
     let mut fixed = String::with_capacity(decoded.text.len() + notes * 120);

@@ -278,8 +278,9 @@ impl Finding {
         }
     }
 
-    pub fn footnote(mut self, n: u32) -> Self {
-        self.footnote = Some(n);
+    /// The footnote concerned (none for a link in the body text).
+    pub fn footnote(mut self, n: impl Into<Option<u32>>) -> Self {
+        self.footnote = n.into();
         self
     }
 
@@ -307,7 +308,8 @@ impl Finding {
 pub struct Citation {
     pub file: String,
     pub line: usize,
-    pub footnote: u32,
+    /// The footnote whose reference cites it; none for a link in the body text.
+    pub footnote: Option<u32>,
     pub lang: Lang,
 }
 

@@ -211,3 +211,67 @@ fn dry_run_prints_a_diff_and_in_place_keeps_a_backup() {
         "an existing .bak is never overwritten"
     );
 }
+
+#[test]
+fn a_dead_body_link_gets_its_note_like_a_citation_and_once() {
+    let web = Fake::start(|_| Response::new(404, "text/html", "gone"));
+    let archive = Fake::start(|r| {
+        if r.path == "/cdx/search/cdx" {
+            let url = r.param("url").unwrap_or_default();
+            return Response::cdx(url, &[("20140203000000", "200")]);
+        }
+        Response::new(200, "text/html", "<html><body>ok</body></html>")
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // No reference list: the link stands in the prose, with a full stop after it.
+    let doc =
+        "Site\n\nPublished: February 3, 2014\n\nThe talks were reported at http://news.example/a.html. More soon.\n";
+    std::fs::write(d.join("en.txt"), doc).unwrap();
+    std::fs::write(
+        d.join("c.yaml"),
+        format!("documents:\n  - path: en.txt\n    lang: en\nlinks:\n  soft404_probe: false\n  cache:\n    enabled: false\narchive:\n  interval_ms: 0\n  providers:\n    - kind: wayback_cdx\n      base_url: {}\n", archive.base()),
+    )
+    .unwrap();
+    let o = citecheck(d, &["fix", "--config", "c.yaml", "--in-place", "-q"], &web.base());
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let fixed = std::fs::read_to_string(d.join("en.txt")).unwrap();
+    assert_eq!(
+        fixed,
+        doc.replace(
+            "http://news.example/a.html.",
+            &format!(
+                "http://news.example/a.html (archived at {}/web/20140203000000/http://news.example/a.html on February 3, 2014).",
+                archive.base()
+            )
+        ),
+        "the note follows the URL; the prose's full stop stays"
+    );
+    // Read back: the link is rescued, and a second fix changes nothing.
+    let o = citecheck(d, &["fix", "--config", "c.yaml", "--in-place", "-q"], &web.base());
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(d.join("en.txt")).unwrap(), fixed);
+    let o = citecheck(
+        d,
+        &["check", "--config", "c.yaml", "--format", "json", "-q"],
+        &web.base(),
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("reports/citecheck.json")).unwrap()).unwrap();
+    let kinds: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"link_rescued") && !kinds.contains(&"link_dead"),
+        "{kinds:?}"
+    );
+    assert_eq!(
+        json["links"].as_array().unwrap().len(),
+        1,
+        "the archived copy is not a link of its own"
+    );
+    assert_eq!(o.status.code(), Some(0));
+}

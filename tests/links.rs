@@ -618,3 +618,80 @@ fn a_cache_that_cannot_be_written_is_a_warning_the_binary_prints() {
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert_eq!(err.matches("citecheck: warning: cannot create").count(), 1, "{err}");
 }
+
+/// A Markdown note with links only in its body: no footnote, no reference list.
+fn body_links_doc(s: &Server) -> (String, Vec<&'static str>) {
+    let u = |p: &str| s.url(p);
+    let doc = format!(
+        "# Notes on the week\n\nSee [the statement]({}) and [the second one]({}).\n\
+         Again [the statement]({}), an autolink <{}> and a bare {} here.\n\n\
+         - [gone]({})\n- [refused]({})\n- ![chart]({})\n\n> quoted [weather]({})\n\n\
+         Mail [us](mailto:someone@example.org). Compressed: [gz]({}).\n",
+        u("/ok"),
+        u("/ok2"),
+        u("/ok"),
+        u("/ok3"),
+        u("/missing"),
+        u("/removed"),
+        u("/forbidden"),
+        u("/report.pdf"),
+        u("/other-title"),
+        u("/gzip"),
+    );
+    let paths = vec![
+        "/ok",
+        "/ok2",
+        "/ok3",
+        "/missing",
+        "/removed",
+        "/forbidden",
+        "/report.pdf",
+        "/other-title",
+        "/gzip",
+    ];
+    (doc, paths)
+}
+
+#[test]
+fn every_body_link_of_a_markdown_file_is_checked_once() {
+    let s = Server::start(Mode::Routes);
+    let dir = tempfile::tempdir().unwrap();
+    let (doc, paths) = body_links_doc(&s);
+    std::fs::write(dir.path().join("note.md"), &doc).unwrap();
+    std::fs::write(
+        dir.path().join("c.yaml"),
+        "documents:\n  - path: note.md\n    lang: en\nlinks:\n  per_host_interval_ms: 0\n  retry_base_ms: 10\n  soft404_probe: false\n  cache:\n    enabled: false\n",
+    )
+    .unwrap();
+    let o = run(dir.path());
+    assert_eq!(o.run.links.len(), paths.len(), "{:#?}", o.run.links);
+    for p in &paths {
+        assert_eq!(s.stats.count(p), 1, "{p} is requested once");
+    }
+    assert_eq!(
+        s.stats.total(),
+        paths.len(),
+        "nothing else is requested (mailto: is not a web link)"
+    );
+    let statement = result(&o, &s.url("/ok"));
+    assert_eq!(statement.cited_by.len(), 2, "cited twice, checked once");
+    assert!(statement.cited_by.iter().all(|c| c.footnote.is_none()));
+    assert_eq!(result(&o, &s.url("/missing")).class, LinkClass::Dead);
+    let dead: Vec<_> = o.run.findings.iter().filter(|f| f.kind == Kind::LinkDead).collect();
+    assert_eq!(dead.len(), 2, "{dead:#?}");
+    for f in &dead {
+        assert_eq!(f.footnote, None, "a body link belongs to no footnote");
+        let line = doc.lines().position(|l| l.contains(f.url.as_deref().unwrap())).unwrap() + 1;
+        assert_eq!(f.line, line, "the finding points at the link's line");
+    }
+
+    // `links.scope: citations` leaves the body alone.
+    let before = s.stats.total();
+    let cfg = std::fs::read_to_string(dir.path().join("c.yaml"))
+        .unwrap()
+        .replace("links:\n", "links:\n  scope: citations\n");
+    std::fs::write(dir.path().join("c.yaml"), cfg).unwrap();
+    let o = run(dir.path());
+    assert!(o.run.links.is_empty());
+    assert_eq!(s.stats.total(), before);
+}

@@ -388,7 +388,7 @@ pub fn rescue(
     };
     let use_cache = links_cfg.cache.enabled;
     let max_age = links_cfg.cache.max_age;
-    let targets: HashMap<String, Target> = crate::links::targets(docs)
+    let targets: HashMap<String, Target> = crate::links::targets(docs, links_cfg.scope)
         .into_iter()
         .map(|t| (redact::url(&t.url), t))
         .collect();
@@ -421,7 +421,7 @@ pub fn rescue(
             }
         };
         let mut report = ArchiveReport::default();
-        let mut failures: BTreeMap<String, (String, usize, String, u32)> = BTreeMap::new();
+        let mut failures: BTreeMap<String, (String, usize, String, Option<u32>)> = BTreeMap::new();
         for (id, l) in wanted {
             let Some(t) = targets.get(&l.url) else { continue };
             let target = target_date(docs, t);

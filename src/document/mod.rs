@@ -119,6 +119,10 @@ pub struct Document {
     pub reference_heading: Option<usize>,
     pub entries: Vec<Entry>,
     pub references: Vec<Reference>,
+    /// URLs in the body text (before the reference list), in reading order:
+    /// links that are checked like citations but belong to no footnote.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub body_links: Vec<CitedUrl>,
     /// Every footnote marker in the body, in reading order.
     pub markers: Vec<Marker>,
     /// Things the parser saw but could not read (absurd numbers, bad dates).

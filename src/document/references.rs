@@ -195,6 +195,23 @@ pub fn sources<'a>(pieces: &[Piece<'a>]) -> SmallVec<[Source; 1]> {
     done
 }
 
+/// The URLs of a line of body text, each with the archive note written after
+/// it (the archived URL inside a note is not a link of its own).
+pub fn body_urls(text: &str, line: usize, out: &mut Vec<CitedUrl>) {
+    let mut pos = 0;
+    for mut loc in urls::find_in_line(text, line, true) {
+        if loc.start < pos {
+            continue;
+        }
+        pos = loc.end;
+        if let Some((archived, len)) = archive_note(&text[loc.end..]) {
+            loc.url.archived = Some(archived.into_boxed_str());
+            pos = loc.end + len;
+        }
+        out.push(loc.url);
+    }
+}
+
 /// [`sources`] pushed onto `done`.
 pub fn sources_into<'a>(pieces: &[Piece<'a>], done: &mut SmallVec<[Source; 1]>) {
     let mut g = Grouper { current: None, done };

@@ -56,6 +56,7 @@ pub fn parse(
         },
         entries: Vec::new(),
         references: Vec::new(),
+        body_links: Vec::new(),
         markers: Vec::new(),
         anomalies: Vec::new(),
     };
@@ -63,6 +64,7 @@ pub fn parse(
     // No spare capacity held while the reference list is read.
     doc.entries.shrink_to_fit();
     doc.markers.shrink_to_fit();
+    doc.body_links.shrink_to_fit();
     if heading.is_some() {
         let expected = room_for_references(&doc.markers, scan.count.saturating_sub(refs_from));
         doc.references.reserve_exact(expected);
@@ -298,6 +300,10 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) 
     let mut first_published: Option<DateSpan> = None;
     let mut current: Option<OpenEntry> = None;
     for line in lines {
+        // Links anywhere in the body, the header's included, are checked too.
+        if memchr::memmem::find(line.text.as_bytes(), b"://").is_some() {
+            references::body_urls(line.text, line.number, &mut doc.body_links);
+        }
         let (rest, bullet) = strip_bullet(line.text);
         // Folded once: the line for its markers and continuation text, its
         // rest for the entry (unless the line has nothing to fold, as most).

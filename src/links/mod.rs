@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::LinksConfig;
+use crate::config::{LinkScope, LinksConfig};
 use crate::document::Document;
 use crate::model::{Citation, Finding, Kind, LinkId};
 use crate::redact;
@@ -169,8 +169,10 @@ pub struct Target {
     pub cited_date: Option<crate::document::DateSpan>,
 }
 
-/// Collects the distinct URLs of a document set, in order of first citation.
-pub fn targets(docs: &[Document]) -> Vec<Target> {
+/// Collects the distinct URLs of a document set, in order of first citation:
+/// the reference lists' URLs, then (with `scope: all`) the body's links that
+/// no reference cites. Each URL is one target, however often it is cited.
+pub fn targets(docs: &[Document], scope: LinkScope) -> Vec<Target> {
     let mut order: Vec<String> = Vec::new();
     let mut by_key: HashMap<String, Target> = HashMap::new();
     let pairs = crate::validate::pairs(docs);
@@ -196,10 +198,7 @@ pub fn targets(docs: &[Document]) -> Vec<Target> {
                 .unwrap_or_default();
             for s in &r.sources {
                 for u in &s.urls {
-                    if u.hygiene
-                        .iter()
-                        .any(|h| matches!(h, crate::document::Hygiene::Invalid { .. }))
-                    {
+                    if is_invalid(u) {
                         continue;
                     }
                     let key = u.key().to_string();
@@ -222,7 +221,7 @@ pub fn targets(docs: &[Document]) -> Vec<Target> {
                     t.citations.push(Citation {
                         file: doc.path.clone(),
                         line: u.line,
-                        footnote: r.number,
+                        footnote: Some(r.number),
                         lang: doc.lang,
                     });
                     if let Some(title) = &s.title
@@ -240,7 +239,41 @@ pub fn targets(docs: &[Document]) -> Vec<Target> {
             }
         }
     }
+    if scope == LinkScope::All {
+        for doc in docs {
+            for u in doc.body_links.iter().filter(|u| !is_invalid(u)) {
+                let key = u.key().to_string();
+                let t = by_key.entry(key.clone()).or_insert_with(|| {
+                    order.push(key.clone());
+                    Target {
+                        url: u.url.clone(),
+                        citations: Vec::new(),
+                        titles: Vec::new(),
+                        paired_titles: Vec::new(),
+                        expects_pdf: url_path_is_pdf(&u.url),
+                        archived: u.archived.as_deref().map(String::from),
+                        cited_date: None,
+                    }
+                });
+                if u.archived.is_none() {
+                    t.archived = None;
+                }
+                t.citations.push(Citation {
+                    file: doc.path.clone(),
+                    line: u.line,
+                    footnote: None,
+                    lang: doc.lang,
+                });
+            }
+        }
+    }
     order.into_iter().filter_map(|k| by_key.remove(&k)).collect()
+}
+
+fn is_invalid(u: &crate::document::CitedUrl) -> bool {
+    u.hygiene
+        .iter()
+        .any(|h| matches!(h, crate::document::Hygiene::Invalid { .. }))
 }
 
 fn url_path_is_pdf(u: &str) -> bool {
@@ -250,7 +283,7 @@ fn url_path_is_pdf(u: &str) -> bool {
 /// Checks every URL of a document set. Results are read from and written to
 /// the store as they come (when `links.cache.enabled`).
 pub fn check(docs: &[Document], cfg: &LinksConfig, store: &mut dyn Store, progress: &dyn Progress) -> LinkReport {
-    let targets = targets(docs);
+    let targets = targets(docs, cfg.scope);
     if !cfg.enabled {
         return LinkReport {
             results: unchecked(&targets, "link checking is off (--offline)"),

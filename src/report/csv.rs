@@ -28,7 +28,7 @@ pub fn render(run: &Run) -> String {
     for (l, snap) in run.links_with_snapshots() {
         for c in &l.cited_by {
             let row = [
-                c.footnote.to_string(),
+                c.footnote.map(|n| n.to_string()).unwrap_or_default(),
                 c.lang.to_string(),
                 c.file.clone(),
                 c.line.to_string(),

@@ -175,7 +175,10 @@ fn links(run: &Run, out: &mut String) {
         let cited: Vec<String> = l
             .cited_by
             .iter()
-            .map(|c| format!("{}:{} \\[{}\\]", escape(&c.file), c.line, c.footnote))
+            .map(|c| match c.footnote {
+                Some(n) => format!("{}:{} \\[{n}\\]", escape(&c.file), c.line),
+                None => format!("{}:{} (body)", escape(&c.file), c.line),
+            })
             .collect();
         let _ = writeln!(
             out,
