@@ -1,111 +1,278 @@
-//! The Markdown reader: each source line becomes one logical line with the
-//! Markdown syntax that matters for citations rewritten into the plain-text
-//! grammar: `[^N]` markers become `[N]`, `[^N]: …` definitions become
-//! reference items `[N] …` (and mark where the reference list starts when no
-//! heading does), `[text](url)` becomes `text url`, `<url>` becomes `url`,
-//! escapes are undone and fenced code is blanked.
-
-use std::sync::LazyLock;
-
-use regex::{Captures, Regex};
+//! The Markdown reader, on pulldown-cmark (the CommonMark parser lychee,
+//! mdBook and rustdoc use): each source line becomes one logical line in the
+//! plain-text grammar, so markers, dates, figures and reference lists are
+//! read as in every other format, and line numbers point into the source.
+//!
+//! - Footnote references with any label become `[N]`; a definition becomes
+//!   the reference item `[N] …` (and marks where the reference list starts
+//!   when no heading does), its later lines indented so that they continue it.
+//!   Numeric labels keep their number, as written; named labels (`[^note]`)
+//!   are numbered as renderers number footnotes, by first reference, after
+//!   the highest numeric label, then the defined but unreferenced ones. So a
+//!   named label gets exactly the checks that make sense for it: undefined,
+//!   defined but never used, defined twice.
+//! - `[text](url)`, reference-style links, images and autolinks become
+//!   `text url` (the URL once).
+//! - List items keep their bullet or their number as written (`3.` stays 3,
+//!   though a renderer would renumber it), so reference lists are checked as
+//!   the author wrote them.
+//! - Code spans and blocks, math (`$…$`, `$$…$$`), HTML and comments, and
+//!   front matter (YAML `---`, TOML `+++`) are left out.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
-use super::{Line, LineRef, Lines, text};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-static DEFINITION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s{0,3}\[\^(?P<label>[^\]\s]+)\]:\s?(?P<rest>.*)$").expect("valid regex"));
-static FOOTNOTE_REF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\^(?P<label>[^\]\s]+)\]").expect("valid regex"));
-static LINK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"!?\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]+)(?:\s+"[^"]*")?\)"#).expect("valid regex"));
-static AUTOLINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<(?P<url>https?://[^>\s]+)>").expect("valid regex"));
-static COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<!--.*?-->").expect("valid regex"));
+use super::{Line, Lines, text};
+
+fn options() -> Options {
+    Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_MATH
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+}
+
+/// A label as written, if it is a footnote number (`[^12]`).
+fn numeric(label: &str) -> Option<u32> {
+    (!label.is_empty() && label.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| label.parse().ok())
+        .flatten()
+}
+
+/// A `[^label]` at `at`, and the label's length, if one is written there.
+fn label_at(source: &str, at: usize) -> Option<&str> {
+    let after = source.get(at..)?.strip_prefix("[^")?;
+    let n = after.find(|c: char| c == ']' || c.is_whitespace() || c == '[')?;
+    (n > 0 && after[n..].starts_with(']')).then(|| &after[..n])
+}
+
+/// The number each footnote label is read as (see the module comment), and
+/// the highest number given. References count in reading order, those that
+/// CommonMark leaves as text for want of a definition included (outside
+/// code, math and HTML), so that a reader's third note is `[3]`.
+fn number_labels(source: &str) -> (HashMap<String, u32>, u32) {
+    let mut referenced: Vec<(usize, String)> = Vec::new();
+    let mut defined: Vec<(usize, String)> = Vec::new();
+    let mut not_prose: Vec<std::ops::Range<usize>> = Vec::new();
+    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        match event {
+            Event::FootnoteReference(l) => referenced.push((range.start, l.to_string())),
+            Event::Start(Tag::FootnoteDefinition(l)) => defined.push((range.start, l.to_string())),
+            Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_) | Tag::HtmlBlock)
+            | Event::Code(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_)
+            | Event::Html(_)
+            | Event::InlineHtml(_) => not_prose.push(range),
+            _ => {}
+        }
+    }
+    for (at, _) in source.match_indices("[^") {
+        let known = referenced.iter().any(|(p, _)| *p == at) || defined.iter().any(|(p, _)| *p <= at && at < *p + 3);
+        if known || not_prose.iter().any(|r| r.contains(&at)) {
+            continue;
+        }
+        if let Some(label) = label_at(source, at) {
+            referenced.push((at, label.to_string()));
+        }
+    }
+    referenced.sort_by_key(|(at, _)| *at);
+    let mut top = referenced
+        .iter()
+        .chain(&defined)
+        .filter_map(|(_, l)| numeric(l))
+        .max()
+        .unwrap_or(0);
+    let mut numbers = HashMap::new();
+    for (_, label) in referenced.into_iter().chain(defined) {
+        if numbers.contains_key(&label) {
+            continue;
+        }
+        let n = match numeric(&label) {
+            Some(n) => n,
+            None => {
+                top = top.saturating_add(1);
+                top
+            }
+        };
+        numbers.insert(label, n);
+    }
+    (numbers, top)
+}
+
+/// Rewrites the `[^label]` that CommonMark leaves as text (a reference with
+/// no definition: the reference list is written out instead, or the note is
+/// missing) into `[N]`, numbering a new named label after all others.
+fn literal_references(text: &mut String, numbers: &mut HashMap<String, u32>, top: &mut u32) {
+    if !text.contains("[^") {
+        return;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (at, _) in text.match_indices("[^") {
+        if at < copied {
+            continue;
+        }
+        let Some(label) = label_at(text, at) else { continue };
+        let number = match numeric(label) {
+            Some(v) => v,
+            None => *numbers.entry(label.to_string()).or_insert_with(|| {
+                *top = top.saturating_add(1);
+                *top
+            }),
+        };
+        out.push_str(&text[copied..at]);
+        out.push_str(&format!("[{number}]"));
+        copied = at + 3 + label.len();
+    }
+    out.push_str(&text[copied..]);
+    *text = out;
+}
+
+/// Where each source line starts, to turn byte offsets into line numbers.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(source: &str) -> LineIndex {
+        let starts = text::lines(source)
+            .map(|l| l.text.as_ptr() as usize - source.as_ptr() as usize)
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// The 0-based line of a byte offset.
+    fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset).saturating_sub(1)
+    }
+}
+
+/// An open link or image: its target and the text written so far inside it.
+struct OpenLink {
+    line: usize,
+    url: String,
+    text: String,
+}
 
 /// Reads Markdown into logical lines.
 pub fn lines(source: &str) -> Lines<'_> {
-    let mut out = Lines::default();
-    let mut fence: Option<&str> = None;
-    for LineRef { number, text } in text::lines(source) {
-        let trimmed = text.trim_start();
-        if let Some(f) = fence {
-            if trimmed.starts_with(f) {
-                fence = None;
+    let index = LineIndex::new(source);
+    let count = index.starts.len();
+    let mut texts: Vec<String> = vec![String::new(); count];
+    let (mut numbers, mut top) = number_labels(source);
+    let mut reference_start: Option<usize> = None;
+    // The first line of the innermost open list item or footnote definition:
+    // its later lines are indented so that they continue it.
+    let mut open_blocks: Vec<usize> = Vec::new();
+    let mut links: Vec<OpenLink> = Vec::new();
+    // The line a link's URL was just written at the end of: a word written
+    // right after it is set apart, or the URL scanner would run into it.
+    let mut after_url: Option<usize> = None;
+    // Inside code, math, HTML blocks or front matter nothing is read.
+    let mut skipped = 0usize;
+    let push = |texts: &mut Vec<String>, links: &mut Vec<OpenLink>, open: &[usize], line: usize, s: &str| {
+        if let Some(l) = links.last_mut() {
+            l.text.push_str(s);
+            return;
+        }
+        let buf = &mut texts[line];
+        if buf.is_empty() && open.last().is_some_and(|&first| first < line) {
+            buf.push_str("    ");
+        }
+        buf.push_str(s);
+    };
+    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        let line = index.line(range.start).min(count.saturating_sub(1));
+        if count == 0 {
+            break;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_) | Tag::HtmlBlock) => skipped += 1,
+            Event::End(TagEnd::CodeBlock | TagEnd::MetadataBlock(_) | TagEnd::HtmlBlock) => {
+                skipped = skipped.saturating_sub(1)
             }
-            out.lines.push(Line {
-                number,
-                text: Cow::Borrowed(""),
-            });
-            continue;
-        }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(if trimmed.starts_with("```") { "```" } else { "~~~" });
-            out.lines.push(Line {
-                number,
-                text: Cow::Borrowed(""),
-            });
-            continue;
-        }
-        let converted = match DEFINITION.captures(text) {
-            Some(c) => {
-                if out.reference_start.is_none() {
-                    out.reference_start = Some(out.lines.len());
+            _ if skipped > 0 => {}
+            Event::Text(t) => {
+                if after_url.take() == Some(line) && links.is_empty() && t.starts_with(char::is_alphanumeric) {
+                    texts[line].push(' ');
                 }
-                Cow::Owned(format!("[{}] {}", &c["label"], inline(&c["rest"])))
+                push(&mut texts, &mut links, &open_blocks, line, &t)
             }
-            None if needs_rewrite(text) => Cow::Owned(inline(text)),
-            None => Cow::Borrowed(text),
-        };
-        out.lines.push(Line {
-            number,
-            text: converted,
-        });
-    }
-    out
-}
-
-/// Whether a line holds any syntax [`inline`] rewrites.
-fn needs_rewrite(s: &str) -> bool {
-    s.contains(['[', '<', '\\', '*', '_', '>'])
-}
-
-/// Rewrites the inline syntax of one line.
-fn inline(s: &str) -> String {
-    let s = COMMENT.replace_all(s, "");
-    let s = s.strip_prefix("> ").unwrap_or(&s).to_string();
-    let s = FOOTNOTE_REF.replace_all(&s, "[$label]");
-    let s = LINK.replace_all(&s, |c: &Captures| {
-        let (text, url) = (c["text"].trim(), &c["url"]);
-        if text.is_empty() || text == url || text.starts_with("http") {
-            url.to_string()
-        } else {
-            format!("{text} {url}")
+            Event::FootnoteReference(label) => {
+                let n = numbers.get(label.as_ref()).copied().unwrap_or(0);
+                push(&mut texts, &mut links, &open_blocks, line, &format!("[{n}]"));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let n = numbers.get(label.as_ref()).copied().unwrap_or(0);
+                reference_start.get_or_insert(line);
+                texts[line].push_str(&format!("[{n}] "));
+                open_blocks.push(line);
+            }
+            Event::Start(Tag::Item) => {
+                // The bullet or number as written, not as a renderer would count.
+                let written = source[range.start..].trim_start();
+                let digits = written.bytes().take_while(u8::is_ascii_digit).count();
+                let marker = match written.as_bytes().get(digits) {
+                    Some(b'.' | b')') if digits > 0 => format!("{}. ", &written[..digits]),
+                    _ => "- ".to_string(),
+                };
+                push(&mut texts, &mut links, &open_blocks, line, &marker);
+                open_blocks.push(line);
+            }
+            Event::End(TagEnd::Item | TagEnd::FootnoteDefinition) => {
+                open_blocks.pop();
+            }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => links.push(OpenLink {
+                line,
+                url: dest_url.to_string(),
+                text: String::new(),
+            }),
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if let Some(l) = links.pop() {
+                    let text = l.text.trim();
+                    let shown = if text.is_empty() || text == l.url || text.starts_with("http") {
+                        l.url
+                    } else {
+                        format!("{text} {}", l.url)
+                    };
+                    push(&mut texts, &mut links, &open_blocks, l.line, &shown);
+                    after_url = Some(l.line);
+                }
+            }
+            Event::End(TagEnd::TableCell) => push(&mut texts, &mut links, &open_blocks, line, " "),
+            // Code, math, HTML and comments are not prose; breaks and rules carry no text.
+            _ => {}
         }
-    });
-    let s = AUTOLINK.replace_all(&s, "$url");
-    unescape(&s.replace("**", "").replace("__", ""))
-}
-
-/// Undoes backslash escapes of ASCII punctuation.
-fn unescape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\'
-            && let Some(&n) = chars.peek()
-            && n.is_ascii_punctuation()
-        {
-            out.push(n);
-            chars.next();
-            continue;
-        }
-        out.push(c);
     }
-    out
+    let lines = texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut t)| {
+            literal_references(&mut t, &mut numbers, &mut top);
+            Line {
+                number: i + 1,
+                text: Cow::Owned(t),
+            }
+        })
+        .collect();
+    Lines {
+        lines,
+        reference_start,
+        ..Lines::default()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn texts(md: &str) -> Vec<String> {
+        lines(md).lines.into_iter().map(|l| l.text.into_owned()).collect()
+    }
 
     #[test]
     fn footnotes_links_and_fences() {
@@ -115,7 +282,48 @@ mod tests {
         assert_eq!(texts[2], "- 2014: met.[1] See the site http://a.jp/x.");
         assert_eq!(texts[5], "");
         assert_eq!(texts[8], "[1] Jiji, “T,” http://b.jp/y.html");
+        assert_eq!(texts[9], "    continued", "a definition's later lines continue it");
         assert_eq!(l.reference_start, Some(8));
         assert_eq!(l.lines[8].number, 9);
+    }
+
+    #[test]
+    fn named_labels_are_numbered_by_first_reference_after_the_numeric_ones() {
+        let md = "Prose[^b] and[^2] more[^a], again[^b].\n\n[^a]: A.\n[^b]: B.\n[^2]: Two.\n[^unused]: U.\n";
+        let t = texts(md);
+        assert_eq!(t[0], "Prose[3] and[2] more[4], again[3].");
+        assert_eq!(&t[2..6], ["[4] A.", "[3] B.", "[2] Two.", "[5] U."]);
+    }
+
+    #[test]
+    fn math_code_html_and_front_matter_are_left_out() {
+        let md = "---\ntitle: \"[^9]\"\n---\n\nThe sum $a[^1]b$ is `x[^2]` here.<!-- [^3] -->\n\n$$\n(1+4w_{bc})(1+4w_{ac})\n$$\n";
+        let t = texts(md);
+        assert!(t[..3].iter().all(String::is_empty), "{t:?}");
+        assert_eq!(t[4], "The sum  is  here.");
+        assert!(t[6..].iter().all(|l| !l.contains('w')), "{t:?}");
+    }
+
+    #[test]
+    fn a_marker_before_punctuation_is_read_and_a_definition_ends_with_its_paragraph() {
+        let md = "A test[^1]: done.\n\n[^1]: Note.\n\nSee [the receiver](http://a.jp/receiver)を参照してください。\n";
+        let t = texts(md);
+        assert_eq!(t[0], "A test[1]: done.");
+        assert_eq!(t[4], "See the receiver http://a.jp/receiver を参照してください。");
+        assert!(!t[4].starts_with(' '), "not a continuation of the definition");
+    }
+
+    #[test]
+    fn references_without_definitions_are_still_markers() {
+        // A numbered reference list instead of definitions, and a note never defined.
+        let t = texts("Met.[^1] Talked.[^2] Also[^gone].\n\n## References\n\n1. One.\n2. Two.\n");
+        assert_eq!(t[0], "Met.[1] Talked.[2] Also[3].");
+        assert_eq!(t[4], "1. One.");
+    }
+
+    #[test]
+    fn list_numbers_are_kept_as_written() {
+        let t = texts("1. one\n2. two\n2. again\n7) seven\n");
+        assert_eq!(t, ["1. one", "2. two", "2. again", "7. seven"]);
     }
 }

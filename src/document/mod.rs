@@ -120,8 +120,10 @@ pub struct Document {
     pub entries: Vec<Entry>,
     pub references: Vec<Reference>,
     /// URLs in the body text (before the reference list), in reading order:
-    /// links that are checked like citations but belong to no footnote.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// links that are checked like citations but belong to no footnote. Not
+    /// in the JSON's documents: each is a `links` record there, with where it
+    /// is cited (repeating them per document would multiply the report).
+    #[serde(skip)]
     pub body_links: Vec<CitedUrl>,
     /// Every footnote marker in the body, in reading order.
     pub markers: Vec<Marker>,

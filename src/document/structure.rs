@@ -314,6 +314,21 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) 
         };
         let lead = dates::leading_folded(&folded_rest);
         let is_entry = bullet || lead.is_some();
+        // Markers count wherever they stand, the header's first paragraph too.
+        let found = markers::scan_folded(&folded_line);
+        for n in &found.numbers {
+            doc.markers.push(Marker {
+                number: *n,
+                line: line.number as u32,
+            });
+        }
+        for bad in &found.invalid {
+            doc.anomalies.push(Anomaly {
+                line: line.number,
+                kind: AnomalyKind::InvalidNumber,
+                text: bad.clone(),
+            });
+        }
         if !is_entry && current.is_none() && doc.entries.is_empty() {
             // Header: look for the document's own date.
             if let Some(c) = PUBLISHED.captures(line.text)
@@ -327,20 +342,6 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) 
                 }
             }
             continue;
-        }
-        let found = markers::scan_folded(&folded_line);
-        for n in &found.numbers {
-            doc.markers.push(Marker {
-                number: *n,
-                line: line.number as u32,
-            });
-        }
-        for bad in found.invalid {
-            doc.anomalies.push(Anomaly {
-                line: line.number,
-                kind: AnomalyKind::InvalidNumber,
-                text: bad,
-            });
         }
         if is_entry {
             if let Some(e) = current.take() {

@@ -258,12 +258,19 @@ pub fn targets(docs: &[Document], scope: LinkScope) -> Vec<Target> {
                 if u.archived.is_none() {
                     t.archived = None;
                 }
-                t.citations.push(Citation {
-                    file: doc.path.clone(),
-                    line: u.line,
-                    footnote: None,
-                    lang: doc.lang,
-                });
+                // The same link twice on one line is one place that cites it.
+                let again = t
+                    .citations
+                    .last()
+                    .is_some_and(|c| c.footnote.is_none() && c.line == u.line && c.file == doc.path);
+                if !again {
+                    t.citations.push(Citation {
+                        file: doc.path.clone(),
+                        line: u.line,
+                        footnote: None,
+                        lang: doc.lang,
+                    });
+                }
             }
         }
     }
