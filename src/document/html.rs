@@ -6,11 +6,15 @@
 //! and a tree does not. Block elements end a logical line; entities are decoded;
 //! `<script>`, `<style>` and `<title>` are skipped. Citation markup is rewritten
 //! into the plain-text grammar:
-//! - markers: `<a href="#fn3">`, `<a href="#cite_note-3">`, `<sup>3</sup>` → `[3]`;
+//! - markers: `<a href="#fn3">`, `<a href="#cite_note-3">`, `<sup>[3]</sup>`,
+//!   and `<sup>3</sup>` unless it follows a Latin letter or digit (an
+//!   exponent: `km<sup>2</sup>`) → `[3]`;
 //! - footnote items `<li id="fn3">` / `<li id="cite_note-3">` → `[3] …` (and
 //!   they mark where the reference list starts when no heading does);
 //! - other list items: `<ol>` → `N. …`, `<ul>` → `• …`;
-//! - links: `<a href="http://…">text</a>` → `text http://…` (the URL once).
+//! - links: `<a href="http://…">text</a>` → `text http://…` (the URL once);
+//!   a protocol-relative `//host/…` takes the scheme of `<base href>` or the
+//!   canonical URL, else https.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -90,6 +94,9 @@ struct State {
     indent_next: bool,
     footnote_item: bool,
     in_pre: bool,
+    /// The scheme protocol-relative links (`//doi.org/…`) take: the one of
+    /// `<base href>` or the canonical URL when the page names one.
+    scheme: Option<String>,
 }
 
 impl State {
@@ -235,10 +242,7 @@ impl State {
                     FOOTNOTE_ID.captures(frag).map(|c| c["n"].to_string())
                 });
                 let backlink = href.as_deref().is_some_and(|h| BACKLINK.is_match(h));
-                let href = href.filter(|h| {
-                    let l = h.trim_start().to_ascii_lowercase();
-                    l.starts_with("http://") || l.starts_with("https://")
-                });
+                let href = href.and_then(|h| self.absolute(&h));
                 if marker.is_some() {
                     // `<sup><a href="#fn1">1</a></sup>`: the anchor makes the marker.
                     self.sup = None;
@@ -251,6 +255,16 @@ impl State {
                 });
             }
             "sup" if self.anchor.is_none() => self.sup = Some(String::new()),
+            "base" => {
+                if let Some(s) = attr("href").as_deref().and_then(scheme_of) {
+                    self.scheme = Some(s);
+                }
+            }
+            "link" if attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) => {
+                if let Some(s) = attr("href").as_deref().and_then(scheme_of) {
+                    self.scheme.get_or_insert(s);
+                }
+            }
             "td" | "th" => self.cur.push(' '),
             "pre" => {
                 self.flush();
@@ -296,7 +310,11 @@ impl State {
                         .trim_start_matches(['[', '('])
                         .trim_end_matches([']', ')'])
                         .trim();
-                    let piece = if SUP_NUMBERS.is_match(inner) {
+                    // `[2]` is a note; a bare `2` right after a Latin letter
+                    // or digit (`km²`, `n²`, `10⁶`) is an exponent.
+                    let bracketed = s.trim().starts_with(['[', '(']);
+                    let exponent = !bracketed && self.cur.ends_with(|c: char| c.is_ascii_alphanumeric());
+                    let piece = if SUP_NUMBERS.is_match(inner) && !exponent {
                         format!("[{inner}]")
                     } else {
                         s
@@ -350,6 +368,32 @@ impl State {
             self.cur.push_str(piece);
         }
     }
+}
+
+impl State {
+    /// A link target as an absolute web URL: http(s) as written, or
+    /// protocol-relative given the page's scheme (https when it names none).
+    /// Other targets (relative paths, fragments, `mailto:`) are not web links here.
+    fn absolute(&self, href: &str) -> Option<String> {
+        let h = href.trim();
+        let lower = h.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            Some(h.to_string())
+        } else if h.starts_with("//") && h.len() > 2 {
+            Some(format!("{}:{h}", self.scheme.as_deref().unwrap_or("https")))
+        } else {
+            None
+        }
+    }
+}
+
+/// The scheme of an absolute http(s) URL.
+fn scheme_of(href: &str) -> Option<String> {
+    let lower = href.trim().to_ascii_lowercase();
+    ["https", "http"]
+        .into_iter()
+        .find(|s| lower.starts_with(&format!("{s}://")))
+        .map(String::from)
 }
 
 fn is_html_space(c: char) -> bool {
@@ -424,6 +468,38 @@ mod tests {
         );
         let read = lines(html);
         assert_eq!(read.lines[read.reference_start.unwrap()].text, "[1] 外務省「題」");
+    }
+
+    #[test]
+    fn exponents_are_not_markers_and_bracketed_sups_are() {
+        let got = texts(
+            "<p>An area of 3 km<sup>2</sup>, n<sup>2</sup> steps and 10<sup>6</sup> bytes.<sup>[4]</sup> Met.<sup>5</sup> 会合<sup>6</sup></p>",
+        );
+        assert_eq!(
+            got,
+            vec![(
+                1,
+                "An area of 3 km2, n2 steps and 106 bytes.[4] Met.[5] 会合[6]".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn protocol_relative_links_take_the_pages_scheme() {
+        let page = |head: &str| {
+            texts(&format!(
+                "<html><head>{head}</head><body><p><a href=\"//doi.org/10.1000/x\">doi</a> <a href=\"/wiki/Local\">local</a> <a href=\"mailto:a@b.c\">mail</a></p></body></html>"
+            ))
+        };
+        assert_eq!(page("")[0].1, "doi https://doi.org/10.1000/x local mail");
+        assert_eq!(
+            page("<link rel=\"canonical\" href=\"http://old.example/page\">")[0].1,
+            "doi http://doi.org/10.1000/x local mail"
+        );
+        assert_eq!(
+            page("<base href=\"https://b.example/\"><link rel=\"canonical\" href=\"http://old.example/\">")[0].1,
+            "doi https://doi.org/10.1000/x local mail"
+        );
     }
 
     #[test]
