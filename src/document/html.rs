@@ -255,6 +255,17 @@ impl State {
                 });
             }
             "sup" if self.anchor.is_none() => self.sup = Some(String::new()),
+            "html" => {
+                // `lang` and `xml:lang` share the local name.
+                self.out.declared_lang = attr("lang").and_then(|l| {
+                    let primary = l.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+                    match primary.as_str() {
+                        "ja" | "jp" => Some(crate::model::Lang::Ja),
+                        "en" => Some(crate::model::Lang::En),
+                        _ => None,
+                    }
+                });
+            }
             "base" => {
                 if let Some(s) = attr("href").as_deref().and_then(scheme_of) {
                     self.scheme = Some(s);
@@ -500,6 +511,26 @@ mod tests {
             page("<base href=\"https://b.example/\"><link rel=\"canonical\" href=\"http://old.example/\">")[0].1,
             "doi https://doi.org/10.1000/x local mail"
         );
+    }
+
+    #[test]
+    fn a_japanese_page_is_japanese_however_it_is_written() {
+        use crate::document::detect_lines_lang;
+        use crate::model::Lang;
+        // Written in entities only, and with markup that outweighs the text.
+        let entities =
+            "<html><body><p>&#x65E5;&#x672C;&#x306E;&#x30B5;&#x30A4;&#x30D0;&#x30FC;&#x653F;&#x7B56;</p></body></html>";
+        assert_eq!(detect_lines_lang(&lines(entities)), Lang::Ja);
+        let heavy = format!(
+            "<html><head><script>{}</script></head><body><div class=\"navigation-wrapper-left\"><p>日本のサイバー政策について。</p></div></body></html>",
+            "var analytics = 'tracking code here';".repeat(50)
+        );
+        assert_eq!(detect_lines_lang(&lines(&heavy)), Lang::Ja);
+        // A declared language counts, unless the text plainly says otherwise.
+        let declared = "<html lang=\"ja-JP\"><body><p>2014 東京 Tokyo Meeting report summary</p></body></html>";
+        assert_eq!(detect_lines_lang(&lines(declared)), Lang::Ja);
+        let wrong = "<html lang=\"ja\"><body><p>An English article on a Japanese template.</p></body></html>";
+        assert_eq!(detect_lines_lang(&lines(wrong)), Lang::En);
     }
 
     #[test]

@@ -60,6 +60,8 @@ pub struct Lines<'a> {
     /// Plain text, split on the fly instead of stored line by line (a large
     /// document would otherwise hold 32 bytes per line besides its text).
     plain: Option<&'a str>,
+    /// The language the document says it is in (`<html lang>`, `xml:lang`).
+    pub declared_lang: Option<Lang>,
 }
 
 impl<'a> Lines<'a> {
@@ -69,6 +71,7 @@ impl<'a> Lines<'a> {
             lines: Vec::new(),
             reference_start: None,
             plain: Some(text),
+            declared_lang: None,
         }
     }
 
@@ -228,7 +231,9 @@ pub fn load_document_with(spec: &DocumentSpec, cfg: &ParseConfig, buffer: &mut V
     let (text, encoding) = load::read_text(&spec.path, buffer)?;
     let format = spec.format.unwrap_or_else(|| Format::from_path(&spec.path));
     let lines = read_lines(format, &text);
-    let lang = spec.lang.unwrap_or_else(|| detect_lang(&text));
+    // The reader's lines, not the raw text: markup, scripts and entities
+    // would otherwise outweigh a Japanese page's text.
+    let lang = spec.lang.unwrap_or_else(|| detect_lines_lang(&lines));
     Ok(structure::parse(&spec.display, lang, format, encoding, &lines, cfg))
 }
 
@@ -244,18 +249,60 @@ pub fn read_lines(format: Format, text: &str) -> Lines<'_> {
 /// Guesses the language of a text: Japanese when a noticeable share of its
 /// letters are kana or kanji.
 pub fn detect_lang(text: &str) -> Lang {
-    let (mut cjk, mut latin) = (0usize, 0usize);
-    for c in text.chars().take(200_000) {
-        if normalize::is_cjk(c) {
-            cjk += 1;
-        } else if c.is_ascii_alphabetic() {
-            latin += 1;
+    let mut count = ScriptCount::default();
+    count.add(text);
+    count.guess(None)
+}
+
+/// The language of what a reader made of a document: its lines' text, then
+/// the language the document declares (`<html lang>`) unless the text
+/// plainly contradicts it.
+pub fn detect_lines_lang(lines: &Lines<'_>) -> Lang {
+    let mut count = ScriptCount::default();
+    for l in lines.iter() {
+        if count.seen >= ScriptCount::ENOUGH {
+            break;
+        }
+        count.add(l.text);
+    }
+    count.guess(lines.declared_lang)
+}
+
+/// Kana and kanji against Latin letters, over the first characters of a text.
+#[derive(Default)]
+struct ScriptCount {
+    cjk: usize,
+    latin: usize,
+    seen: usize,
+}
+
+impl ScriptCount {
+    const ENOUGH: usize = 200_000;
+
+    fn add(&mut self, text: &str) {
+        for c in text.chars().take(Self::ENOUGH - self.seen.min(Self::ENOUGH)) {
+            self.seen += 1;
+            if normalize::is_cjk(c) {
+                self.cjk += 1;
+            } else if c.is_ascii_alphabetic() {
+                self.latin += 1;
+            }
         }
     }
-    // Kana and kanji carry about three times the information of a Latin letter.
-    if cjk * 3 >= latin / 2 && cjk > 0 {
-        Lang::Ja
-    } else {
-        Lang::En
+
+    fn guess(&self, declared: Option<Lang>) -> Lang {
+        // Kana and kanji carry about three times the information of a Latin letter.
+        let by_text = if self.cjk * 3 >= self.latin / 2 && self.cjk > 0 {
+            Lang::Ja
+        } else {
+            Lang::En
+        };
+        match declared {
+            // A template that says `lang="ja"` around English text, or the reverse.
+            Some(Lang::Ja) if self.cjk == 0 && self.latin > 0 => Lang::En,
+            Some(Lang::En) if self.cjk > 0 && self.cjk * 3 >= self.latin => Lang::Ja,
+            Some(l) => l,
+            None => by_text,
+        }
     }
 }
