@@ -67,6 +67,49 @@ const BLOCKS: &[&str] = &[
     "address",
 ];
 
+/// Elements that have no end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+];
+
+/// Classes and ids of a page's chrome: the skin's navigation, edit links,
+/// navigation boxes, category links, and MediaWiki's hidden citation
+/// metadata and maintenance messages. Neither citation nor body text.
+const CHROME_CLASSES: &[&str] = &[
+    "mw-editsection",
+    "mw-jump-link",
+    "navbox",
+    "vertical-navbox",
+    "catlinks",
+    "printfooter",
+    "cs1-maint",
+    "Z3988",
+    "sistersitebox",
+    "mw-indicators",
+    "noprint",
+    "metadata",
+];
+const CHROME_IDS: &[&str] = &[
+    "mw-navigation",
+    "mw-head",
+    "mw-panel",
+    "footer",
+    "catlinks",
+    "siteSub",
+    "jump-to-nav",
+];
+
+/// Whether an element is chrome or hidden (`style="display:none"`).
+fn is_chrome(attr: &dyn Fn(&str) -> Option<String>) -> bool {
+    let hidden = attr("style").is_some_and(|s| {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        s.to_ascii_lowercase().contains("display:none")
+    });
+    hidden
+        || attr("class").is_some_and(|c| c.split_whitespace().any(|c| CHROME_CLASSES.contains(&c)))
+        || attr("id").is_some_and(|id| CHROME_IDS.contains(&id.as_str()))
+}
+
 struct Anchor {
     /// A footnote's link back to its marker (`↩`): its text is dropped.
     backlink: bool,
@@ -78,6 +121,8 @@ struct Anchor {
 struct List {
     ordered: bool,
     next: u32,
+    /// It holds footnotes (`<li id="cite_note-3">`): the reference list ends with it.
+    footnotes: bool,
 }
 
 #[derive(Default)]
@@ -86,7 +131,8 @@ struct State {
     cur: String,
     cur_line: u64,
     last_line: u64,
-    skip: Option<String>,
+    /// The element being skipped, and how many of its name are open inside it.
+    skip: Option<(String, usize)>,
     anchor: Option<Anchor>,
     sup: Option<String>,
     lists: Vec<List>,
@@ -94,13 +140,33 @@ struct State {
     indent_next: bool,
     footnote_item: bool,
     in_pre: bool,
+    /// Inside a `<cite>` (a MediaWiki CS1 citation, or any cited work): its
+    /// links' URLs, written after the whole citation so that the citation
+    /// reads as one source (title, work, date, then URL), as in text.
+    cite: Option<Vec<String>>,
+    /// A closed citation's URLs, held back until the next citation or the
+    /// end of the line, so that a comment after a citation stays with it.
+    cited_urls: Vec<String>,
+    /// Where the open `<cite>`'s text starts in `cur`, and whether an `<i>`
+    /// inside it is being read as its title.
+    cite_start: usize,
+    italic_title: bool,
     /// The scheme protocol-relative links (`//doi.org/…`) take: the one of
     /// `<base href>` or the canonical URL when the page names one.
     scheme: Option<String>,
 }
 
 impl State {
+    /// Writes the held-back URLs of the last citation.
+    fn emit_cited_urls(&mut self) {
+        if !self.cited_urls.is_empty() {
+            let urls = std::mem::take(&mut self.cited_urls).join(" ");
+            self.append_inline(&format!(" {urls}"));
+        }
+    }
+
     fn flush(&mut self) {
+        self.emit_cited_urls();
         let text = std::mem::take(&mut self.cur);
         let line = if self.cur_line == 0 {
             self.last_line.max(1)
@@ -180,7 +246,10 @@ impl State {
 
     fn start(&mut self, tag: &Tag, line: u64) -> TokenSinkResult<()> {
         let name: &str = &tag.name;
-        if self.skip.is_some() {
+        if let Some((skipped, depth)) = self.skip.as_mut() {
+            if skipped == name && !tag.self_closing {
+                *depth += 1;
+            }
             return TokenSinkResult::Continue;
         }
         let attr = |n: &str| {
@@ -189,10 +258,14 @@ impl State {
                 .find(|a| &*a.name.local == n)
                 .map(|a| a.value.to_string())
         };
+        if !tag.self_closing && !VOID.contains(&name) && is_chrome(&attr) {
+            self.skip = Some((name.to_string(), 1));
+            return TokenSinkResult::Continue;
+        }
         match name {
             "script" | "style" | "title" | "noscript" | "textarea" | "template" => {
                 if !tag.self_closing {
-                    self.skip = Some(name.to_string());
+                    self.skip = Some((name.to_string(), 1));
                 }
                 return match name {
                     "script" => TokenSinkResult::RawData(RawKind::ScriptData),
@@ -211,6 +284,7 @@ impl State {
                 self.lists.push(List {
                     ordered: name == "ol",
                     next: start,
+                    footnotes: false,
                 });
             }
             "li" => {
@@ -221,6 +295,9 @@ impl State {
                 if let Some(n) = footnote {
                     self.cur.push_str(&format!("[{n}] "));
                     self.footnote_item = true;
+                    if let Some(list) = self.lists.last_mut() {
+                        list.footnotes = true;
+                    }
                 } else if let Some(list) = self.lists.last_mut() {
                     if let Some(v) = attr("value").and_then(|v| v.trim().parse().ok()) {
                         list.next = v;
@@ -255,6 +332,20 @@ impl State {
                 });
             }
             "sup" if self.anchor.is_none() => self.sup = Some(String::new()),
+            "cite" if self.cite.is_none() => {
+                self.emit_cited_urls();
+                self.cite = Some(Vec::new());
+                self.cite_start = self.cur.len();
+            }
+            // A book's title is in italics, not quotes (CS1's `citation book`):
+            // the first italics of a citation with no quoted title is its title.
+            "i" if self.cite.is_some() && self.anchor.is_none() && !self.italic_title => {
+                let so_far = self.cur.get(self.cite_start..).unwrap_or("");
+                if !so_far.contains(['"', '“', '「', '『']) {
+                    self.cur.push('“');
+                    self.italic_title = true;
+                }
+            }
             "html" => {
                 // `lang` and `xml:lang` share the local name.
                 self.out.declared_lang = attr("lang").and_then(|l| {
@@ -289,9 +380,12 @@ impl State {
 
     fn end(&mut self, tag: &Tag) {
         let name: &str = &tag.name;
-        if let Some(skip) = &self.skip {
-            if skip == name {
-                self.skip = None;
+        if let Some((skipped, depth)) = self.skip.as_mut() {
+            if skipped == name {
+                *depth -= 1;
+                if *depth == 0 {
+                    self.skip = None;
+                }
             }
             return;
         }
@@ -302,6 +396,12 @@ impl State {
                     let piece = match (a.marker, a.href) {
                         _ if a.backlink => String::new(),
                         (Some(n), _) => format!("[{n}]"),
+                        (None, Some(href)) if self.cite.is_some() => {
+                            if let Some(urls) = self.cite.as_mut() {
+                                urls.push(href);
+                            }
+                            text
+                        }
                         (None, Some(href)) if !text.contains(href.trim()) => {
                             if text.is_empty() {
                                 href
@@ -333,10 +433,27 @@ impl State {
                     self.append_inline(&piece);
                 }
             }
+            "i" if self.italic_title => {
+                self.cur.push('”');
+                self.italic_title = false;
+            }
+            "cite" => {
+                if let Some(urls) = self.cite.take() {
+                    self.cited_urls.extend(urls);
+                }
+                if self.italic_title {
+                    self.cur.push('”');
+                    self.italic_title = false;
+                }
+            }
             "ul" | "ol" => {
                 self.flush();
                 self.separate();
-                self.lists.pop();
+                // What follows the last list of footnotes (navigation, external
+                // links, categories) is not part of any reference.
+                if self.lists.pop().is_some_and(|l| l.footnotes) {
+                    self.out.reference_end = Some(self.out.lines.len());
+                }
             }
             "li" => {
                 self.flush();
@@ -531,6 +648,39 @@ mod tests {
         assert_eq!(detect_lines_lang(&lines(declared)), Lang::Ja);
         let wrong = "<html lang=\"ja\"><body><p>An English article on a Japanese template.</p></body></html>";
         assert_eq!(detect_lines_lang(&lines(wrong)), Lang::En);
+    }
+
+    #[test]
+    fn a_citation_is_one_source_and_the_skin_is_not_read() {
+        let page = "<html><body><div id=\"mw-navigation\"><a href=\"https://nav.example/\">Nav</a></div>\
+<p>Text.<sup><a href=\"#cite_note-1\">[1]</a></sup><sup><a href=\"#cite_note-2\">[2]</a></sup></p>\
+<ol class=\"references\">\
+<li id=\"cite_note-1\"><span class=\"reference-text\"><cite class=\"citation web\"><a class=\"external text\" href=\"http://a.example/x\">\"Title A\"</a>. <i>Work</i><span class=\"reference-accessdate\">. Retrieved 2016-05-01</span>.</cite><span class=\"Z3988\"><span style=\"display:none;\">&#160;</span></span> A comment.<span class=\"cs1-maint citation-comment\">CS1 maint: x (<a href=\"/wiki/C\">link</a>)</span></span></li>\
+<li id=\"cite_note-2\"><cite class=\"citation book\">Ross, A. (1994). <i>A Book</i>. Press.</cite></li>\
+</ol>\
+<p><a href=\"http://after.example/\">After the list</a></p>\
+<div class=\"navbox\"><a href=\"https://navbox.example/\">Box</a></div></body></html>";
+        let read = lines(page);
+        let t: Vec<&str> = read
+            .lines
+            .iter()
+            .map(|l| l.text.as_ref())
+            .filter(|t| !t.is_empty())
+            .collect();
+        assert_eq!(
+            t,
+            [
+                "Text.[1][2]",
+                "[1] \"Title A\". Work. Retrieved 2016-05-01. A comment. http://a.example/x",
+                "[2] Ross, A. (1994). “A Book”. Press.",
+                "After the list http://after.example/",
+            ]
+        );
+        let end = read.reference_end.expect("the list's end is marked");
+        assert_eq!(
+            read.lines[end..].iter().find(|l| !l.text.is_empty()).unwrap().text,
+            "After the list http://after.example/"
+        );
     }
 
     #[test]

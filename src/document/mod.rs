@@ -62,6 +62,9 @@ pub struct Lines<'a> {
     plain: Option<&'a str>,
     /// The language the document says it is in (`<html lang>`, `xml:lang`).
     pub declared_lang: Option<Lang>,
+    /// Index of the first line after the reference list, when the format marks
+    /// where the list ends (HTML: the end of the last list of footnotes).
+    pub reference_end: Option<usize>,
 }
 
 impl<'a> Lines<'a> {
@@ -72,6 +75,7 @@ impl<'a> Lines<'a> {
             reference_start: None,
             plain: Some(text),
             declared_lang: None,
+            reference_end: None,
         }
     }
 

@@ -71,9 +71,13 @@ pub fn parse(
         let after_heading = scan
             .after
             .filter(|_| scan.heading.is_some_and(|(h, _)| h + 1 == refs_from));
+        // Up to where the format says the list ends, else to the end.
+        let len = read
+            .reference_end
+            .map_or(usize::MAX, |end| end.saturating_sub(refs_from));
         match after_heading {
-            Some(after) => parse_references(after, &mut doc),
-            None => parse_references(read.iter().skip(refs_from), &mut doc),
+            Some(after) => parse_references(after.take(len), &mut doc),
+            None => parse_references(read.iter().skip(refs_from).take(len), &mut doc),
         }
     }
     doc.references.shrink_to_fit();
