@@ -153,6 +153,7 @@ kinds! {
     EntryFootnoteMismatch = "entry_footnote_mismatch", Error, "Paired entries cite different footnotes.";
     EntryUnpaired = "entry_unpaired", Warning, "An entry has no counterpart in the other language.";
     ReferenceMissingInPair = "reference_missing_in_pair", Warning, "A reference number exists in one language only.";
+    FootnoteSequenceMismatch = "footnote_sequence_mismatch", Warning, "The two languages cite footnotes in a different sequence (one drops, adds or reorders a footnote).";
     SourceHostMismatch = "source_host_mismatch", Warning, "The two languages cite a source on different hosts.";
     SourceMissingInPair = "source_missing_in_pair", Warning, "A reference cites a source that its counterpart does not.";
     ReferenceDateMismatch = "reference_date_mismatch", Warning, "The two languages give a source different dates.";

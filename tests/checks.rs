@@ -487,3 +487,66 @@ fn disabled_kinds_are_left_out() {
     .unwrap();
     assert!(!p.findings().iter().any(|f| f.kind == Kind::SourceLanguageVariant));
 }
+
+// ---- the footnote sequence between the languages ------------------------------------
+
+#[test]
+fn a_dropped_footnote_breaks_the_sequence() {
+    let en = edit(EN, "held its meeting.[2]", "held its meeting.");
+    let p = Pair::new(JA, &en);
+    let findings = p.findings();
+    let seq: Vec<_> = findings
+        .iter()
+        .filter(|f| f.kind == Kind::FootnoteSequenceMismatch)
+        .collect();
+    assert_eq!(seq.len(), 1, "one finding per pair\n{}", show(&findings));
+    let f = seq[0];
+    // Where the orders part: the English second reference is [3], the Japanese [2].
+    assert_eq!(f.file, p.en_path());
+    assert_eq!(f.line, line_of(&en, "ASEAN countries"));
+    assert_eq!(f.related[0].line, line_of(JA, "作業部会"));
+    assert!(f.message.contains("[2] is cited only in"), "{}", f.message);
+}
+
+#[test]
+fn prose_with_other_paragraphs_but_the_same_footnotes_is_in_sequence() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let defs = "[^1]: 外務省「声明」2014年2月3日 https://a.example/1\n[^2]: 時事通信「会合」2014年2月3日 https://a.example/2\n[^3]: 共同通信「協力」2014年2月3日 https://a.example/3\n";
+    let defs_en = "[^1]: MOFA, “Statement,” February 3, 2014, https://a.example/1\n[^2]: Jiji, “Meeting,” February 3, 2014, https://a.example/2\n[^3]: Kyodo, “Cooperation,” February 3, 2014, https://a.example/3\n";
+    // One Japanese paragraph is two English ones.
+    std::fs::write(
+        d.join("ja.md"),
+        format!("日本と米国は会談した。[^1]作業部会も開かれた。[^2]\n\n協力は続く。[^3]\n\n{defs}"),
+    )
+    .unwrap();
+    let en_same =
+        format!("Japan and the U.S. met.[^1]\n\nA working group met too.[^2]\n\nCooperation goes on.[^3]\n\n{defs_en}");
+    let en_swapped =
+        format!("Japan and the U.S. met.[^1]\n\nCooperation goes on.[^3]\n\nA working group met too.[^2]\n\n{defs_en}");
+    let run = |en: &str| {
+        std::fs::write(d.join("en.md"), en).unwrap();
+        check(&CheckOptions {
+            documents: vec![d.join("ja.md"), d.join("en.md")],
+            offline: true,
+            ..CheckOptions::default()
+        })
+        .unwrap()
+        .run
+        .findings
+    };
+    let same = run(&en_same);
+    assert!(
+        !same.iter().any(|f| f.kind == Kind::FootnoteSequenceMismatch),
+        "{}",
+        show(&same)
+    );
+    let swapped = run(&en_swapped);
+    let f = swapped
+        .iter()
+        .find(|f| f.kind == Kind::FootnoteSequenceMismatch)
+        .unwrap_or_else(|| panic!("{}", show(&swapped)));
+    assert_eq!(f.line, 3, "the second English reference is the first out of order");
+    assert_eq!(f.footnote, Some(3));
+    assert!(f.message.contains("another order"), "{}", f.message);
+}

@@ -35,7 +35,72 @@ pub fn check(a: &Document, b: &Document) -> Vec<Finding> {
         }
     }
     compare_references(a, b, &mut out);
+    out.extend(footnote_sequence(a, b));
     out
+}
+
+/// The footnote references of both languages in reading order, compared
+/// whatever the blocks: a translation that drops, adds or reorders a
+/// footnote is found even where its paragraphs do not pair one to one.
+/// Linear: counts per footnote, then the first place the orders part.
+/// One finding per pair, on the later-listed document, as pair findings are.
+fn footnote_sequence(a: &Document, b: &Document) -> Option<Finding> {
+    let seq_a: Vec<u32> = a.markers.iter().map(|m| m.number).collect();
+    let seq_b: Vec<u32> = b.markers.iter().map(|m| m.number).collect();
+    if seq_a == seq_b {
+        return None;
+    }
+    let count = |s: &[u32]| {
+        let mut c: std::collections::BTreeMap<u32, usize> = std::collections::BTreeMap::new();
+        for &n in s {
+            *c.entry(n).or_default() += 1;
+        }
+        c
+    };
+    let (ca, cb) = (count(&seq_a), count(&seq_b));
+    let numbers: std::collections::BTreeSet<u32> = ca.keys().chain(cb.keys()).copied().collect();
+    let mut differences = Vec::new();
+    for n in numbers {
+        let (x, y) = (ca.get(&n).copied().unwrap_or(0), cb.get(&n).copied().unwrap_or(0));
+        match (x, y) {
+            _ if x == y => {}
+            (_, 0) => differences.push(format!("[{n}] is cited only in {}", a.path)),
+            (0, _) => differences.push(format!("[{n}] is cited only here")),
+            _ => differences.push(format!("[{n}] is cited {x} times in {} and {y} here", a.path)),
+        }
+    }
+    let at = seq_a
+        .iter()
+        .zip(&seq_b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(seq_a.len().min(seq_b.len()));
+    let line_b = b.markers.get(at).or(b.markers.last()).map_or(1, |m| m.line as usize);
+    let line_a = a.markers.get(at).or(a.markers.last()).map_or(1, |m| m.line as usize);
+    let what = if differences.is_empty() {
+        let (x, y) = (seq_a[at], seq_b[at]);
+        format!(
+            "the footnotes are cited in another order than in {}: footnote reference {} is [{y}] here and [{x}] there",
+            a.path,
+            at + 1
+        )
+    } else {
+        const SHOWN: usize = 5;
+        let more = differences.len().saturating_sub(SHOWN);
+        let mut list = differences.into_iter().take(SHOWN).collect::<Vec<_>>().join("; ");
+        if more > 0 {
+            list.push_str(&format!("; and {more} more"));
+        }
+        format!(
+            "the {} version cites other footnotes than the {} one: {list}",
+            lang_name(b.lang),
+            lang_name(a.lang)
+        )
+    };
+    let mut f = Finding::new(Kind::FootnoteSequenceMismatch, &b.path, line_b, what).related(&a.path, line_a);
+    if let Some(&n) = seq_b.get(at).or(seq_a.get(at)) {
+        f = f.footnote(n);
+    }
+    Some(f)
 }
 
 fn unpaired(doc: &Document, e: &Entry, other: &Document) -> Finding {
