@@ -167,8 +167,9 @@ fn fix_writes_notes_and_hygiene_fixes_only_and_is_idempotent() {
     assert_eq!(o.status.code(), Some(1));
 }
 
-#[test]
-fn dry_run_prints_a_diff_and_in_place_keeps_a_backup() {
+/// A web where every page is gone, and an archive with one capture of
+/// everything, on February 3, 2014.
+fn gone_web_and_one_capture() -> (Fake, Fake) {
     let web = Fake::start(|_| Response::new(404, "text/html", "gone"));
     let archive = Fake::start(|r| {
         if r.path == "/cdx/search/cdx" {
@@ -177,6 +178,12 @@ fn dry_run_prints_a_diff_and_in_place_keeps_a_backup() {
         }
         Response::new(200, "text/html", "<html><body>ok</body></html>")
     });
+    (web, archive)
+}
+
+#[test]
+fn dry_run_prints_a_diff_and_in_place_keeps_a_backup() {
+    let (web, archive) = gone_web_and_one_capture();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let doc = "Site\n\nl\u{a0} February 3, 2014: Talks.[1]\n\nReferences:\n\n[1] Jiji, “Talks,” February 3, 2014, http://news.example/a.html.\n";
@@ -214,14 +221,7 @@ fn dry_run_prints_a_diff_and_in_place_keeps_a_backup() {
 
 #[test]
 fn a_dead_body_link_gets_its_note_like_a_citation_and_once() {
-    let web = Fake::start(|_| Response::new(404, "text/html", "gone"));
-    let archive = Fake::start(|r| {
-        if r.path == "/cdx/search/cdx" {
-            let url = r.param("url").unwrap_or_default();
-            return Response::cdx(url, &[("20140203000000", "200")]);
-        }
-        Response::new(200, "text/html", "<html><body>ok</body></html>")
-    });
+    let (web, archive) = gone_web_and_one_capture();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     // No reference list: the link stands in the prose, with a full stop after it.

@@ -201,23 +201,8 @@ pub fn targets(docs: &[Document], scope: LinkScope) -> Vec<Target> {
                     if is_invalid(u) {
                         continue;
                     }
-                    let key = u.key().to_string();
-                    let t = by_key.entry(key.clone()).or_insert_with(|| {
-                        order.push(key.clone());
-                        Target {
-                            url: u.url.clone(),
-                            citations: Vec::new(),
-                            titles: Vec::new(),
-                            paired_titles: Vec::new(),
-                            expects_pdf: false,
-                            archived: u.archived.as_deref().map(String::from),
-                            cited_date: None,
-                        }
-                    });
+                    let t = target_of(&mut by_key, &mut order, u);
                     t.cited_date = t.cited_date.or(s.date);
-                    if u.archived.is_none() {
-                        t.archived = None;
-                    }
                     t.citations.push(Citation {
                         file: doc.path.clone(),
                         line: u.line,
@@ -234,7 +219,6 @@ pub fn targets(docs: &[Document], scope: LinkScope) -> Vec<Target> {
                             t.paired_titles.push(p.clone());
                         }
                     }
-                    t.expects_pdf |= url_path_is_pdf(&u.url);
                 }
             }
         }
@@ -242,22 +226,7 @@ pub fn targets(docs: &[Document], scope: LinkScope) -> Vec<Target> {
     if scope == LinkScope::All {
         for doc in docs {
             for u in doc.body_links.iter().filter(|u| !is_invalid(u)) {
-                let key = u.key().to_string();
-                let t = by_key.entry(key.clone()).or_insert_with(|| {
-                    order.push(key.clone());
-                    Target {
-                        url: u.url.clone(),
-                        citations: Vec::new(),
-                        titles: Vec::new(),
-                        paired_titles: Vec::new(),
-                        expects_pdf: url_path_is_pdf(&u.url),
-                        archived: u.archived.as_deref().map(String::from),
-                        cited_date: None,
-                    }
-                });
-                if u.archived.is_none() {
-                    t.archived = None;
-                }
+                let t = target_of(&mut by_key, &mut order, u);
                 // The same link twice on one line is one place that cites it.
                 let again = t
                     .citations
@@ -275,6 +244,33 @@ pub fn targets(docs: &[Document], scope: LinkScope) -> Vec<Target> {
         }
     }
     order.into_iter().filter_map(|k| by_key.remove(&k)).collect()
+}
+
+/// The target of a URL, made at its first citation. The documents' archived
+/// copy stands only while every citation of the URL names one.
+fn target_of<'m>(
+    by_key: &'m mut HashMap<String, Target>,
+    order: &mut Vec<String>,
+    u: &crate::document::CitedUrl,
+) -> &'m mut Target {
+    let key = u.key().to_string();
+    let t = by_key.entry(key.clone()).or_insert_with(|| {
+        order.push(key);
+        Target {
+            url: u.url.clone(),
+            citations: Vec::new(),
+            titles: Vec::new(),
+            paired_titles: Vec::new(),
+            expects_pdf: false,
+            archived: u.archived.as_deref().map(String::from),
+            cited_date: None,
+        }
+    });
+    if u.archived.is_none() {
+        t.archived = None;
+    }
+    t.expects_pdf |= url_path_is_pdf(&u.url);
+    t
 }
 
 fn is_invalid(u: &crate::document::CitedUrl) -> bool {
