@@ -77,3 +77,40 @@ Code `x[^9]` is not a marker.
         ]
     );
 }
+
+#[test]
+fn links_to_local_files_are_checked_on_disk_even_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("docs/guide")).unwrap();
+    std::fs::create_dir_all(d.join("docs/img")).unwrap();
+    std::fs::write(d.join("docs/guide/intro.md"), "# Intro\n").unwrap();
+    std::fs::write(d.join("docs/img/a chart.png"), b"png").unwrap();
+    let md = "\
+# Index
+
+Start with [the introduction](guide/intro.md#setup) and ![the chart](img/a%20chart.png).
+The [old page](guide/removed.md) is gone; [mail](mailto:a@b.example) and [top](#index) are not files.
+Again [the introduction](guide/intro.md).
+";
+    std::fs::write(d.join("docs/index.md"), md).unwrap();
+    let o = check(&CheckOptions {
+        documents: vec![d.join("docs/index.md")],
+        offline: true,
+        config: Some("/dev/null".into()),
+        ..CheckOptions::default()
+    })
+    .unwrap();
+    let local: Vec<_> = o.run.links.iter().filter(|l| l.local).collect();
+    assert_eq!(local.len(), 3, "{local:#?}");
+    let intro = local.iter().find(|l| l.url.ends_with("intro.md")).unwrap();
+    assert_eq!(intro.class, citecheck::links::LinkClass::Alive);
+    assert_eq!(intro.cited_by.len(), 2, "one file, two links");
+    let chart = local.iter().find(|l| l.url.ends_with("a chart.png")).unwrap();
+    assert_eq!(chart.class, citecheck::links::LinkClass::Alive, "percent-decoded");
+    let dead: Vec<_> = o.run.findings.iter().filter(|f| f.kind == Kind::LinkDead).collect();
+    assert_eq!(dead.len(), 1, "{dead:#?}");
+    assert_eq!(dead[0].line, 4);
+    assert_eq!(dead[0].footnote, None);
+    assert!(dead[0].message.contains("removed.md"), "{}", dead[0].message);
+}

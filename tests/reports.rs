@@ -232,6 +232,7 @@ fn served_page_titles_are_escaped() {
         title_matches: Some(false),
         type_matches: None,
         archived_copy: None,
+        local: false,
     });
     for text in [
         citecheck::report::html::render(&run),

@@ -72,8 +72,8 @@ pub struct ArchiveReport {
 
 /// Whether a link gets an archive lookup.
 pub fn wants_lookup(l: &LinkResult, mode: ArchiveMode) -> bool {
-    if l.archived_copy.is_some() {
-        return false; // rescued already
+    if l.archived_copy.is_some() || l.local {
+        return false; // rescued already, or a local file no archive has
     }
     match mode {
         ArchiveMode::None => false,

@@ -25,7 +25,7 @@ use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 use regex::Regex;
 
-use super::{Line, Lines};
+use super::{Line, Lines, LinkTarget};
 
 static FOOTNOTE_ID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^#?(?:fn[:\-_]?|cite_note-(?:[^#]*-)?|note-|footnote-|endnote-|_ftn|ftn|ref_)(?P<n>[0-9]{1,9})$")
@@ -88,6 +88,9 @@ const CHROME_CLASSES: &[&str] = &[
     "mw-indicators",
     "noprint",
     "metadata",
+    "mw-logo",
+    "mw-header",
+    "vector-header-container",
 ];
 const CHROME_IDS: &[&str] = &[
     "mw-navigation",
@@ -151,9 +154,11 @@ struct State {
     /// inside it is being read as its title.
     cite_start: usize,
     italic_title: bool,
-    /// The scheme protocol-relative links (`//doi.org/…`) take: the one of
-    /// `<base href>` or the canonical URL when the page names one.
-    scheme: Option<String>,
+    /// The page's own address, from `<base href>` or its canonical URL:
+    /// relative and protocol-relative links are resolved against it.
+    base: Option<url::Url>,
+    /// Whether the base came from `<base href>` (which the canonical URL does not override).
+    base_given: bool,
 }
 
 impl State {
@@ -319,7 +324,10 @@ impl State {
                     FOOTNOTE_ID.captures(frag).map(|c| c["n"].to_string())
                 });
                 let backlink = href.as_deref().is_some_and(|h| BACKLINK.is_match(h));
-                let href = href.and_then(|h| self.absolute(&h));
+                let href = match (&marker, href) {
+                    (None, Some(h)) => self.absolute(&h, line),
+                    _ => None,
+                };
                 if marker.is_some() {
                     // `<sup><a href="#fn1">1</a></sup>`: the anchor makes the marker.
                     self.sup = None;
@@ -358,13 +366,20 @@ impl State {
                 });
             }
             "base" => {
-                if let Some(s) = attr("href").as_deref().and_then(scheme_of) {
-                    self.scheme = Some(s);
+                if let Some(u) = attr("href").as_deref().and_then(web_base) {
+                    self.base = Some(u);
+                    self.base_given = true;
                 }
             }
-            "link" if attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) => {
-                if let Some(s) = attr("href").as_deref().and_then(scheme_of) {
-                    self.scheme.get_or_insert(s);
+            "link" if attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) && !self.base_given => {
+                if let Some(u) = attr("href").as_deref().and_then(web_base) {
+                    self.base = Some(u);
+                }
+            }
+            "img" => {
+                // An image is a link too.
+                if let Some(src) = attr("src").and_then(|s| self.absolute(&s, line)) {
+                    self.append_inline(&format!(" {src} "));
                 }
             }
             "td" | "th" => self.cur.push(' '),
@@ -499,29 +514,45 @@ impl State {
 }
 
 impl State {
-    /// A link target as an absolute web URL: http(s) as written, or
-    /// protocol-relative given the page's scheme (https when it names none).
-    /// Other targets (relative paths, fragments, `mailto:`) are not web links here.
-    fn absolute(&self, href: &str) -> Option<String> {
+    /// A link target as an absolute web URL: http(s) as written, or relative
+    /// and protocol-relative ones resolved against the page's base (a
+    /// protocol-relative link takes https when the page names none). A
+    /// relative link on a page with no base is a local file, kept apart.
+    /// Fragments, `mailto:` and the like are not links to check.
+    fn absolute(&mut self, href: &str, line: u64) -> Option<String> {
         let h = href.trim();
-        let lower = h.to_ascii_lowercase();
-        if lower.starts_with("http://") || lower.starts_with("https://") {
-            Some(h.to_string())
-        } else if h.starts_with("//") && h.len() > 2 {
-            Some(format!("{}:{h}", self.scheme.as_deref().unwrap_or("https")))
-        } else {
-            None
+        let relative = matches!(LinkTarget::of(h), LinkTarget::File(_));
+        // In a citation or a list of notes, a relative link is the site's own
+        // (an author's article, an ISBN search page), not the cited source.
+        if relative && (self.cite.is_some() || self.lists.iter().any(|l| l.footnotes)) {
+            return None;
+        }
+        if let Some(base) = &self.base
+            && relative
+        {
+            return base.join(h).ok().map(String::from);
+        }
+        if h.starts_with("//") && h.len() > 2 {
+            let scheme = self.base.as_ref().map_or("https", |b| b.scheme());
+            return Some(format!("{scheme}:{h}"));
+        }
+        match LinkTarget::of(h) {
+            LinkTarget::Web(u) => Some(u),
+            // A site-relative link (`/wiki/X`) on a page with no base names no local file.
+            LinkTarget::File(f) if !f.starts_with('/') => {
+                self.out.local_links.push((line.max(1) as usize, f));
+                None
+            }
+            _ => None,
         }
     }
 }
 
-/// The scheme of an absolute http(s) URL.
-fn scheme_of(href: &str) -> Option<String> {
-    let lower = href.trim().to_ascii_lowercase();
-    ["https", "http"]
-        .into_iter()
-        .find(|s| lower.starts_with(&format!("{s}://")))
-        .map(String::from)
+/// An http(s) address a page gives as its own.
+fn web_base(href: &str) -> Option<url::Url> {
+    url::Url::parse(href.trim())
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 fn is_html_space(c: char) -> bool {
@@ -619,15 +650,31 @@ mod tests {
                 "<html><head>{head}</head><body><p><a href=\"//doi.org/10.1000/x\">doi</a> <a href=\"/wiki/Local\">local</a> <a href=\"mailto:a@b.c\">mail</a></p></body></html>"
             ))
         };
+        // No base: the site-relative link names no file and is left alone.
         assert_eq!(page("")[0].1, "doi https://doi.org/10.1000/x local mail");
+        assert!(
+            lines("<html><body><p><a href=\"/wiki/Local\">x</a></p></body></html>")
+                .local_links
+                .is_empty()
+        );
+        // A base resolves relative links as well as protocol-relative ones; <base href> wins.
         assert_eq!(
             page("<link rel=\"canonical\" href=\"http://old.example/page\">")[0].1,
-            "doi http://doi.org/10.1000/x local mail"
+            "doi http://doi.org/10.1000/x local http://old.example/wiki/Local mail"
         );
         assert_eq!(
             page("<base href=\"https://b.example/\"><link rel=\"canonical\" href=\"http://old.example/\">")[0].1,
-            "doi https://doi.org/10.1000/x local mail"
+            "doi https://doi.org/10.1000/x local https://b.example/wiki/Local mail"
         );
+        // With no base, a relative link is a local file; an image is a link too.
+        let read = lines(
+            "<html><body><p><a href=\"guide/intro.html#setup\">guide</a> <img src=\"img/c.png\"> <img src=\"https://a.example/i.png\"></p></body></html>",
+        );
+        assert_eq!(
+            read.local_links,
+            [(1, "guide/intro.html#setup".to_string()), (1, "img/c.png".to_string())]
+        );
+        assert!(read.lines.iter().any(|l| l.text.contains("https://a.example/i.png")));
     }
 
     #[test]

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::{Line, Lines, text};
+use super::{Line, Lines, LinkTarget, text};
 
 fn options() -> Options {
     Options::ENABLE_FOOTNOTES
@@ -165,6 +165,7 @@ pub fn lines(source: &str) -> Lines<'_> {
     let mut texts: Vec<String> = vec![String::new(); count];
     let (mut numbers, mut top) = number_labels(source);
     let mut reference_start: Option<usize> = None;
+    let mut local_links: Vec<(usize, String)> = Vec::new();
     // The first line of the innermost open list item or footnote definition:
     // its later lines are indented so that they continue it.
     let mut open_blocks: Vec<usize> = Vec::new();
@@ -233,6 +234,9 @@ pub fn lines(source: &str) -> Lines<'_> {
             }),
             Event::End(TagEnd::Link | TagEnd::Image) => {
                 if let Some(l) = links.pop() {
+                    if let LinkTarget::File(f) = LinkTarget::of(&l.url) {
+                        local_links.push((l.line + 1, f));
+                    }
                     let text = l.text.trim();
                     let shown = if text.is_empty() || text == l.url || text.starts_with("http") {
                         l.url
@@ -262,6 +266,7 @@ pub fn lines(source: &str) -> Lines<'_> {
     Lines {
         lines,
         reference_start,
+        local_links,
         ..Lines::default()
     }
 }
@@ -319,6 +324,17 @@ mod tests {
         let t = texts("Met.[^1] Talked.[^2] Also[^gone].\n\n## References\n\n1. One.\n2. Two.\n");
         assert_eq!(t[0], "Met.[1] Talked.[2] Also[3].");
         assert_eq!(t[4], "1. One.");
+    }
+
+    #[test]
+    fn local_links_are_kept_and_other_schemes_are_not() {
+        let l = lines(
+            "See [the guide](../guide/intro.md#setup), ![chart](img/c.png),\n[mail](mailto:a@b.c), [top](#top) and [web](https://a.example/).\n",
+        );
+        assert_eq!(
+            l.local_links,
+            [(1, "../guide/intro.md#setup".to_string()), (1, "img/c.png".to_string())]
+        );
     }
 
     #[test]

@@ -65,6 +65,9 @@ pub struct Lines<'a> {
     /// Index of the first line after the reference list, when the format marks
     /// where the list ends (HTML: the end of the last list of footnotes).
     pub reference_end: Option<usize>,
+    /// Links to local files (`[guide](../guide.md)`, `<img src="chart.png">`):
+    /// their line and their target as written.
+    pub local_links: Vec<(usize, String)>,
 }
 
 impl<'a> Lines<'a> {
@@ -76,6 +79,7 @@ impl<'a> Lines<'a> {
             plain: Some(text),
             declared_lang: None,
             reference_end: None,
+            local_links: Vec::new(),
         }
     }
 
@@ -132,6 +136,9 @@ pub struct Document {
     /// is cited (repeating them per document would multiply the report).
     #[serde(skip)]
     pub body_links: Vec<CitedUrl>,
+    /// Links to local files, relative to the document: line and target as written.
+    #[serde(skip)]
+    pub local_links: Vec<(usize, String)>,
     /// Every footnote marker in the body, in reading order.
     pub markers: Vec<Marker>,
     /// Things the parser saw but could not read (absurd numbers, bad dates).
@@ -239,6 +246,37 @@ pub fn load_document_with(spec: &DocumentSpec, cfg: &ParseConfig, buffer: &mut V
     // would otherwise outweigh a Japanese page's text.
     let lang = spec.lang.unwrap_or_else(|| detect_lines_lang(&lines));
     Ok(structure::parse(&spec.display, lang, format, encoding, &lines, cfg))
+}
+
+/// How a link target is checked: a web URL, a local file, or not at all
+/// (a same-page fragment, `mailto:`, `tel:`, `javascript:`, `data:`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    Web(String),
+    File(String),
+    None,
+}
+
+impl LinkTarget {
+    /// Classifies a target as written in a link.
+    pub fn of(target: &str) -> LinkTarget {
+        let t = target.trim();
+        let lower = t.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            return LinkTarget::Web(t.to_string());
+        }
+        if t.is_empty() || t.starts_with('#') || t.starts_with("//") {
+            return LinkTarget::None;
+        }
+        // A scheme: letters, digits, `+`, `-`, `.`, then `:` (a Windows drive letter is a path).
+        let scheme_len = t
+            .find(':')
+            .filter(|&i| i > 1 && t[..i].chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+        if scheme_len.is_some() {
+            return LinkTarget::None;
+        }
+        LinkTarget::File(t.to_string())
+    }
 }
 
 /// Turns text into numbered logical lines with the reader of its format.

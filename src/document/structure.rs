@@ -57,6 +57,7 @@ pub fn parse(
         entries: Vec::new(),
         references: Vec::new(),
         body_links: Vec::new(),
+        local_links: read.local_links.clone(),
         markers: Vec::new(),
         anomalies: Vec::new(),
     };

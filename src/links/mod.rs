@@ -111,6 +111,9 @@ pub struct LinkResult {
     /// The archived copy the documents already give (an archive note after every citation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_copy: Option<String>,
+    /// A link to a local file, checked on the file system (no archive has it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub local: bool,
 }
 
 /// Network state of a run.
@@ -286,6 +289,77 @@ fn url_path_is_pdf(u: &str) -> bool {
 /// Checks every URL of a document set. Results are read from and written to
 /// the store as they come (when `links.cache.enabled`).
 pub fn check(docs: &[Document], cfg: &LinksConfig, store: &mut dyn Store, progress: &dyn Progress) -> LinkReport {
+    let mut report = check_web(docs, cfg, store, progress);
+    // Local files are checked offline too: they need no network.
+    if cfg.scope == LinkScope::All {
+        report.results.extend(local_files(docs));
+    }
+    report
+}
+
+/// Every distinct local file the documents link to, checked on the file
+/// system: present (alive) or missing (dead). A target is resolved against
+/// its document's folder, without its `#fragment` or `?query`, and
+/// percent-decoded (`a%20b.md` is `a b.md`).
+pub fn local_files(docs: &[Document]) -> Vec<LinkResult> {
+    let mut by_path: BTreeMap<std::path::PathBuf, usize> = BTreeMap::new();
+    let mut out: Vec<LinkResult> = Vec::new();
+    for doc in docs {
+        let dir = std::path::Path::new(&doc.path)
+            .parent()
+            .unwrap_or(std::path::Path::new(""));
+        for (line, target) in &doc.local_links {
+            let bare = target.split(['#', '?']).next().unwrap_or("");
+            if bare.is_empty() {
+                continue;
+            }
+            let decoded: String = url::form_urlencoded::parse(format!("p={}", bare.replace('+', "%2B")).as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_else(|| bare.to_string());
+            let path = dir.join(&decoded);
+            let citation = Citation {
+                file: doc.path.clone(),
+                line: *line,
+                footnote: None,
+                lang: doc.lang,
+            };
+            if let Some(&i) = by_path.get(&path) {
+                if !out[i].cited_by.contains(&citation) {
+                    out[i].cited_by.push(citation);
+                }
+                continue;
+            }
+            let exists = path.exists();
+            by_path.insert(path.clone(), out.len());
+            out.push(LinkResult {
+                url: path.display().to_string(),
+                class: if exists { LinkClass::Alive } else { LinkClass::Dead },
+                http_status: None,
+                redirect_chain: Vec::new(),
+                final_url: None,
+                permanent_redirect: false,
+                title: None,
+                content_type: None,
+                evidence: if exists {
+                    "the local file exists".to_string()
+                } else {
+                    format!("no such local file (linked as {target:?})")
+                },
+                checked_at: now(),
+                cited_by: vec![citation],
+                from_cache: false,
+                title_matches: None,
+                type_matches: None,
+                archived_copy: None,
+                local: true,
+            });
+        }
+    }
+    out
+}
+
+fn check_web(docs: &[Document], cfg: &LinksConfig, store: &mut dyn Store, progress: &dyn Progress) -> LinkReport {
     let targets = targets(docs, cfg.scope);
     if !cfg.enabled {
         return LinkReport {
@@ -341,6 +415,7 @@ impl LinkResult {
             title_matches: None,
             type_matches: None,
             archived_copy: t.archived.as_ref().map(|a| redact::url(a)),
+            local: false,
         }
     }
 }

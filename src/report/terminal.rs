@@ -6,6 +6,26 @@ use std::path::PathBuf;
 use crate::model::Severity;
 use crate::run::Run;
 
+/// Links to the web (the ones the network checks).
+fn web_links(run: &Run) -> usize {
+    run.links.iter().filter(|l| !l.local).count()
+}
+
+/// What the local-file checks found, said after the web links' line (which
+/// they do not need the network for).
+fn local_files(run: &Run) -> String {
+    let local = run.links.iter().filter(|l| l.local).count();
+    if local == 0 {
+        return String::new();
+    }
+    let missing = run
+        .links
+        .iter()
+        .filter(|l| l.local && l.class == crate::links::LinkClass::Dead)
+        .count();
+    format!("; {local} local files checked, {missing} missing")
+}
+
 /// Removes control characters (terminal escapes) from text taken from documents.
 pub fn clean(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
@@ -65,13 +85,19 @@ pub fn render(run: &Run, written: &[PathBuf], quiet: bool) -> String {
             );
         }
         crate::links::NetworkStatus::Offline => {
-            let _ = writeln!(out, "links: {} not checked (offline)", run.links.len());
+            let _ = writeln!(
+                out,
+                "links: {} not checked (offline){}",
+                web_links(run),
+                local_files(run)
+            );
         }
         crate::links::NetworkStatus::Unreachable => {
             let _ = writeln!(
                 out,
-                "links: {} not checked: the network is unreachable",
-                run.links.len()
+                "links: {} not checked: the network is unreachable{}",
+                web_links(run),
+                local_files(run)
             );
         }
     }
