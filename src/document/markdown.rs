@@ -20,7 +20,7 @@
 //!   front matter (YAML `---`, TOML `+++`) are left out.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
@@ -70,15 +70,36 @@ fn number_labels(source: &str) -> (HashMap<String, u32>, u32) {
             _ => {}
         }
     }
+    // Looked up once per `[^` of the source: a set, and disjoint sorted
+    // ranges searched by halves (a list scanned each time made a document
+    // of 100,000 footnotes take 11 s).
+    let known: HashSet<usize> = referenced
+        .iter()
+        .map(|(p, _)| *p)
+        .chain(defined.iter().flat_map(|(p, _)| *p..*p + 3))
+        .collect();
+    not_prose.sort_by_key(|r| r.start);
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(not_prose.len());
+    for r in not_prose {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    let in_code = |at: usize| {
+        let i = merged.partition_point(|r| r.start <= at);
+        i > 0 && at < merged[i - 1].end
+    };
+    let mut literal = Vec::new();
     for (at, _) in source.match_indices("[^") {
-        let known = referenced.iter().any(|(p, _)| *p == at) || defined.iter().any(|(p, _)| *p <= at && at < *p + 3);
-        if known || not_prose.iter().any(|r| r.contains(&at)) {
+        if known.contains(&at) || in_code(at) {
             continue;
         }
         if let Some(label) = label_at(source, at) {
-            referenced.push((at, label.to_string()));
+            literal.push((at, label.to_string()));
         }
     }
+    referenced.extend(literal);
     referenced.sort_by_key(|(at, _)| *at);
     let mut top = referenced
         .iter()
