@@ -12,7 +12,7 @@ use crate::document::{self, Document, DocumentSpec};
 use crate::error::{Error, Result};
 use crate::links::{self, NetworkStatus, Progress};
 use crate::run::{self, Run};
-use crate::store::Store;
+use crate::store::{self, Store};
 use crate::validate;
 
 /// Runs `citecheck check`: load and parse the documents, validate them,
@@ -46,9 +46,7 @@ pub fn run(config: &Config, store: &mut dyn Store, progress: &dyn Progress) -> R
     run.snapshots = rescued.snapshots;
     run.warnings = link_report.warnings;
     for w in rescued.warnings {
-        if !run.warnings.contains(&w) {
-            run.warnings.push(w);
-        }
+        store::warn_once(&mut run.warnings, Err(w));
     }
     Ok(run)
 }

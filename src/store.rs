@@ -36,6 +36,33 @@ pub trait Store {
     fn flush(&mut self) -> Result<(), String>;
 }
 
+/// A typed value from the store, if a fresh one is there and still reads as `T`
+/// (a record written by another version reads as nothing).
+pub fn get_typed<T: serde::de::DeserializeOwned>(
+    store: &dyn Store,
+    table: Table,
+    key: &str,
+    max_age: Duration,
+) -> Option<T> {
+    serde_json::from_value(store.get(table, key, max_age)?).ok()
+}
+
+/// Stores a typed value.
+pub fn put_typed<T: Serialize>(store: &mut dyn Store, table: Table, key: &str, value: &T) -> Result<(), String> {
+    let v = serde_json::to_value(value).map_err(|e| format!("cannot encode a record for {key}: {e}"))?;
+    store.put(table, key, v)
+}
+
+/// Keeps the message of a failed store operation among a stage's warnings,
+/// once: a store that cannot be written fails the same way for every result.
+pub fn warn_once(warnings: &mut Vec<String>, outcome: Result<(), String>) {
+    if let Err(e) = outcome
+        && !warnings.contains(&e)
+    {
+        warnings.push(e);
+    }
+}
+
 fn now() -> i64 {
     jiff::Timestamp::now().as_second()
 }

@@ -31,6 +31,21 @@ fn citecheck(dir: &Path, args: &[&str], proxy: &str) -> Output {
         .unwrap()
 }
 
+/// A JSON report, read.
+fn report(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The kinds of a JSON report's findings, in order.
+fn kinds(json: &serde_json::Value) -> Vec<&str> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect()
+}
+
 fn setup(dir: &Path, archive: &Fake, docs: &[&str]) {
     let mut cfg = String::from("documents:\n");
     for (d, lang) in docs.iter().zip(["ja", "en"]) {
@@ -146,14 +161,8 @@ fn fix_writes_notes_and_hygiene_fixes_only_and_is_idempotent() {
         &["check", "--config", "c.yaml", "--format", "json", "--out", "r"],
         &web.base(),
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(again.join("r/citecheck.json")).unwrap()).unwrap();
-    let kinds: Vec<&str> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["kind"].as_str().unwrap())
-        .collect();
+    let json = report(&again.join("r/citecheck.json"));
+    let kinds = kinds(&json);
     assert!(kinds.contains(&"link_rescued"), "{kinds:?}");
     assert!(
         !kinds.contains(&"link_dead") && !kinds.contains(&"link_unrecoverable"),
@@ -256,14 +265,8 @@ fn a_dead_body_link_gets_its_note_like_a_citation_and_once() {
         &["check", "--config", "c.yaml", "--format", "json", "-q"],
         &web.base(),
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(d.join("reports/citecheck.json")).unwrap()).unwrap();
-    let kinds: Vec<&str> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["kind"].as_str().unwrap())
-        .collect();
+    let json = report(&d.join("reports/citecheck.json"));
+    let kinds = kinds(&json);
     assert!(
         kinds.contains(&"link_rescued") && !kinds.contains(&"link_dead"),
         "{kinds:?}"

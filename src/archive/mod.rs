@@ -20,7 +20,7 @@ use crate::links::gate::host_key;
 use crate::links::{LinkClass, LinkResult, Target, title};
 use crate::model::{Finding, Kind, LinkId};
 use crate::redact;
-use crate::store::{Store, Table};
+use crate::store::{self, Store, Table};
 use providers::{Answer, Capture};
 
 /// A suggested archived copy of a cited URL.
@@ -365,7 +365,7 @@ impl Client {
 /// snapshot, or the definite answer that no provider has one (`None`).
 /// Failures are never kept.
 fn stored_lookup(store: &dyn Store, key: &str, max_age: Duration) -> Option<Option<Snapshot>> {
-    serde_json::from_value(store.get(Table::Archive, key, max_age)?).ok()
+    store::get_typed(store, Table::Archive, key, max_age)
 }
 
 /// Finds archived copies for the links that need one.
@@ -490,14 +490,10 @@ pub fn rescue(
                 }
             }
             if use_cache && cached.is_none() && (found.is_some() || all_answered) {
-                let kept = serde_json::to_value(&found)
-                    .map_err(|e| format!("cannot encode an archive lookup: {e}"))
-                    .and_then(|v| store.put(Table::Archive, &key, v));
-                if let Err(e) = kept
-                    && !report.warnings.contains(&e)
-                {
-                    report.warnings.push(e);
-                }
+                store::warn_once(
+                    &mut report.warnings,
+                    store::put_typed(store, Table::Archive, &key, &found),
+                );
             }
             match found {
                 Some(s) => {
@@ -513,11 +509,7 @@ pub fn rescue(
                 None => {}
             }
         }
-        if let Err(e) = store.flush()
-            && !report.warnings.contains(&e)
-        {
-            report.warnings.push(e);
-        }
+        store::warn_once(&mut report.warnings, store.flush());
         for (provider, (file, line, why, footnote)) in failures {
             report.findings.push(
                 Finding::new(

@@ -521,29 +521,26 @@ impl State {
     /// Fragments, `mailto:` and the like are not links to check.
     fn absolute(&mut self, href: &str, line: u64) -> Option<String> {
         let h = href.trim();
-        let relative = matches!(LinkTarget::of(h), LinkTarget::File(_));
         // In a citation or a list of notes, a relative link is the site's own
         // (an author's article, an ISBN search page), not the cited source.
-        if relative && (self.cite.is_some() || self.lists.iter().any(|l| l.footnotes)) {
-            return None;
-        }
-        if let Some(base) = &self.base
-            && relative
-        {
-            return base.join(h).ok().map(String::from);
-        }
-        if h.starts_with("//") && h.len() > 2 {
-            let scheme = self.base.as_ref().map_or("https", |b| b.scheme());
-            return Some(format!("{scheme}:{h}"));
-        }
+        let in_notes = self.cite.is_some() || self.lists.iter().any(|l| l.footnotes);
         match LinkTarget::of(h) {
             LinkTarget::Web(u) => Some(u),
-            // A site-relative link (`/wiki/X`) on a page with no base names no local file.
-            LinkTarget::File(f) if !f.starts_with('/') => {
-                self.out.local_links.push((line.max(1) as usize, f));
-                None
+            LinkTarget::File(_) if in_notes => None,
+            LinkTarget::File(f) => match &self.base {
+                Some(base) => base.join(&f).ok().map(String::from),
+                // A site-relative link (`/wiki/X`) on a page with no base names no local file.
+                None if f.starts_with('/') => None,
+                None => {
+                    self.out.local_links.push((line.max(1) as usize, f));
+                    None
+                }
+            },
+            LinkTarget::None if h.starts_with("//") && h.len() > 2 => {
+                let scheme = self.base.as_ref().map_or("https", |b| b.scheme());
+                Some(format!("{scheme}:{h}"))
             }
-            _ => None,
+            LinkTarget::None => None,
         }
     }
 }

@@ -25,7 +25,7 @@ use crate::config::{LinkScope, LinksConfig};
 use crate::document::Document;
 use crate::model::{Citation, Finding, Kind, LinkId};
 use crate::redact;
-use crate::store::{Store, Table};
+use crate::store::{self, Store, Table};
 
 /// What became of a link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -313,11 +313,8 @@ pub fn local_files(docs: &[Document]) -> Vec<LinkResult> {
             if bare.is_empty() {
                 continue;
             }
-            let decoded: String = url::form_urlencoded::parse(format!("p={}", bare.replace('+', "%2B")).as_bytes())
-                .next()
-                .map(|(_, v)| v.into_owned())
-                .unwrap_or_else(|| bare.to_string());
-            let path = dir.join(&decoded);
+            let decoded = percent_encoding::percent_decode_str(bare).decode_utf8_lossy();
+            let path = dir.join(&*decoded);
             let citation = Citation {
                 file: doc.path.clone(),
                 line: *line,
@@ -325,34 +322,21 @@ pub fn local_files(docs: &[Document]) -> Vec<LinkResult> {
                 lang: doc.lang,
             };
             if let Some(&i) = by_path.get(&path) {
-                if !out[i].cited_by.contains(&citation) {
+                // The same file twice on one line is one place that links it.
+                if out[i].cited_by.last() != Some(&citation) {
                     out[i].cited_by.push(citation);
                 }
                 continue;
             }
-            let exists = path.exists();
+            let (class, evidence) = if path.exists() {
+                (LinkClass::Alive, "the local file exists".to_string())
+            } else {
+                (LinkClass::Dead, format!("no such local file (linked as {target:?})"))
+            };
             by_path.insert(path.clone(), out.len());
             out.push(LinkResult {
-                url: path.display().to_string(),
-                class: if exists { LinkClass::Alive } else { LinkClass::Dead },
-                http_status: None,
-                redirect_chain: Vec::new(),
-                final_url: None,
-                permanent_redirect: false,
-                title: None,
-                content_type: None,
-                evidence: if exists {
-                    "the local file exists".to_string()
-                } else {
-                    format!("no such local file (linked as {target:?})")
-                },
-                checked_at: now(),
-                cited_by: vec![citation],
-                from_cache: false,
-                title_matches: None,
-                type_matches: None,
-                archived_copy: None,
                 local: true,
+                ..LinkResult::new(path.display().to_string(), class, &evidence, vec![citation])
             });
         }
     }
@@ -400,21 +384,29 @@ impl LinkResult {
     /// A result for a target that was not (yet) checked.
     pub fn unchecked(t: &Target, why: &str) -> LinkResult {
         LinkResult {
-            url: redact::url(&t.url),
-            class: LinkClass::Unchecked,
+            archived_copy: t.archived.as_ref().map(|a| redact::url(a)),
+            ..LinkResult::new(redact::url(&t.url), LinkClass::Unchecked, why, t.citations.clone())
+        }
+    }
+
+    /// A result with its class and evidence, and nothing fetched.
+    fn new(url: String, class: LinkClass, evidence: &str, cited_by: Vec<Citation>) -> LinkResult {
+        LinkResult {
+            url,
+            class,
             http_status: None,
             redirect_chain: Vec::new(),
             final_url: None,
             permanent_redirect: false,
             title: None,
             content_type: None,
-            evidence: why.to_string(),
+            evidence: evidence.to_string(),
             checked_at: now(),
-            cited_by: t.citations.clone(),
+            cited_by,
             from_cache: false,
             title_matches: None,
             type_matches: None,
-            archived_copy: t.archived.as_ref().map(|a| redact::url(a)),
+            archived_copy: None,
             local: false,
         }
     }
@@ -440,8 +432,7 @@ fn cached(store: &dyn Store, cfg: &LinksConfig, url: &str) -> Option<LinkResult>
     if !cfg.cache.enabled {
         return None;
     }
-    let value = store.get(Table::Links, &redact::url(url), cfg.cache.max_age)?;
-    serde_json::from_value(value).ok()
+    store::get_typed(store, Table::Links, &redact::url(url), cfg.cache.max_age)
 }
 
 /// Whether a result may be reused by later runs: successes and definite
@@ -459,14 +450,10 @@ fn remember(store: &mut dyn Store, url: &str, r: &LinkResult, warnings: &mut Vec
     let mut kept = r.clone();
     kept.cited_by.clear();
     kept.from_cache = false;
-    let outcome = serde_json::to_value(&kept)
-        .map_err(|e| format!("cannot encode a link result: {e}"))
-        .and_then(|v| store.put(Table::Links, &redact::url(url), v));
-    if let Err(e) = outcome
-        && !warnings.contains(&e)
-    {
-        warnings.push(e);
-    }
+    store::warn_once(
+        warnings,
+        store::put_typed(store, Table::Links, &redact::url(url), &kept),
+    );
 }
 
 async fn check_async(
@@ -534,11 +521,7 @@ async fn check_async(
         results[i] = Some(checked.result);
     }
     progress.finished();
-    if let Err(e) = store.flush()
-        && !warnings.contains(&e)
-    {
-        warnings.push(e);
-    }
+    store::warn_once(&mut warnings, store.flush());
     let down = shared.network_down.load(Ordering::SeqCst)
         || shared.answered.load(Ordering::SeqCst) == 0 && shared.network_failures.load(Ordering::SeqCst) > 0;
     let results: Vec<LinkResult> = results
