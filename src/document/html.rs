@@ -159,6 +159,8 @@ struct State {
     base: Option<url::Url>,
     /// Whether the base came from `<base href>` (which the canonical URL does not override).
     base_given: bool,
+    /// Whether the page has marked a link `class="external"` (MediaWiki does).
+    marks_external: bool,
 }
 
 impl State {
@@ -324,7 +326,15 @@ impl State {
                     FOOTNOTE_ID.captures(frag).map(|c| c["n"].to_string())
                 });
                 let backlink = href.as_deref().is_some_and(|h| BACKLINK.is_match(h));
+                // A page that marks its external links (MediaWiki's `external`
+                // class) says which links of a citation are the cited source:
+                // the others (`…/wiki/ISBN_(identifier)`, an author's article)
+                // are the site's own, however their URL is written.
+                let external = attr("class").is_some_and(|c| c.split_whitespace().any(|c| c == "external"));
+                self.marks_external |= external;
+                let own_site = !external && self.marks_external && self.in_notes();
                 let href = match (&marker, href) {
+                    (None, Some(_)) if own_site => None,
                     (None, Some(h)) => self.absolute(&h, line),
                     _ => None,
                 };
@@ -347,10 +357,13 @@ impl State {
             }
             // A book's title is in italics, not quotes (CS1's `citation book`):
             // the first italics of a citation with no quoted title is its title.
-            "i" if self.cite.is_some() && self.anchor.is_none() && !self.italic_title => {
+            // (Often the title is also the link: `<a href=…><i>Title</i></a>`.)
+            "i" if self.cite.is_some() && !self.italic_title => {
+                let quotes = ['"', '“', '「', '『'];
                 let so_far = self.cur.get(self.cite_start..).unwrap_or("");
-                if !so_far.contains(['"', '“', '「', '『']) {
-                    self.cur.push('“');
+                let in_link = self.anchor.as_ref().is_some_and(|a| a.text.contains(quotes));
+                if !so_far.contains(quotes) && !in_link {
+                    self.inline_text("“");
                     self.italic_title = true;
                 }
             }
@@ -449,16 +462,16 @@ impl State {
                 }
             }
             "i" if self.italic_title => {
-                self.cur.push('”');
+                self.inline_text("”");
                 self.italic_title = false;
             }
             "cite" => {
+                if self.italic_title {
+                    self.inline_text("”");
+                    self.italic_title = false;
+                }
                 if let Some(urls) = self.cite.take() {
                     self.cited_urls.extend(urls);
-                }
-                if self.italic_title {
-                    self.cur.push('”');
-                    self.italic_title = false;
                 }
             }
             "ul" | "ol" => {
@@ -501,6 +514,14 @@ impl State {
         }
     }
 
+    /// Adds text where the current text goes: into an open link's text, else the line.
+    fn inline_text(&mut self, s: &str) {
+        match self.anchor.as_mut() {
+            Some(a) => a.text.push_str(s),
+            None => self.cur.push_str(s),
+        }
+    }
+
     fn append_inline(&mut self, piece: &str) {
         if self.anchor.is_none() && self.cur_line == 0 && !piece.trim().is_empty() {
             self.begin_line(self.last_line);
@@ -514,6 +535,11 @@ impl State {
 }
 
 impl State {
+    /// Inside a citation or a list of notes.
+    fn in_notes(&self) -> bool {
+        self.cite.is_some() || self.lists.iter().any(|l| l.footnotes)
+    }
+
     /// A link target as an absolute web URL: http(s) as written, or relative
     /// and protocol-relative ones resolved against the page's base (a
     /// protocol-relative link takes https when the page names none). A
@@ -523,7 +549,7 @@ impl State {
         let h = href.trim();
         // In a citation or a list of notes, a relative link is the site's own
         // (an author's article, an ISBN search page), not the cited source.
-        let in_notes = self.cite.is_some() || self.lists.iter().any(|l| l.footnotes);
+        let in_notes = self.in_notes();
         match LinkTarget::of(h) {
             LinkTarget::Web(u) => Some(u),
             LinkTarget::File(_) if in_notes => None,
@@ -700,7 +726,8 @@ mod tests {
 <p>Text.<sup><a href=\"#cite_note-1\">[1]</a></sup><sup><a href=\"#cite_note-2\">[2]</a></sup></p>\
 <ol class=\"references\">\
 <li id=\"cite_note-1\"><span class=\"reference-text\"><cite class=\"citation web\"><a class=\"external text\" href=\"http://a.example/x\">\"Title A\"</a>. <i>Work</i><span class=\"reference-accessdate\">. Retrieved 2016-05-01</span>.</cite><span class=\"Z3988\"><span style=\"display:none;\">&#160;</span></span> A comment.<span class=\"cs1-maint citation-comment\">CS1 maint: x (<a href=\"/wiki/C\">link</a>)</span></span></li>\
-<li id=\"cite_note-2\"><cite class=\"citation book\">Ross, A. (1994). <i>A Book</i>. Press.</cite></li>\
+<li id=\"cite_note-2\"><cite class=\"citation book\">Ross, A. (1994). <i>A Book</i>. Press. <a href=\"https://wiki.example/wiki/ISBN\">ISBN</a> 1</cite></li>\
+<li id=\"cite_note-3\"><cite class=\"citation\"><a class=\"external text\" href=\"https://c.example/\"><i>Linked Book</i></a>, Mozilla</cite></li>\
 </ol>\
 <p><a href=\"http://after.example/\">After the list</a></p>\
 <div class=\"navbox\"><a href=\"https://navbox.example/\">Box</a></div></body></html>";
@@ -716,7 +743,8 @@ mod tests {
             [
                 "Text.[1][2]",
                 "[1] \"Title A\". Work. Retrieved 2016-05-01. A comment. http://a.example/x",
-                "[2] Ross, A. (1994). “A Book”. Press.",
+                "[2] Ross, A. (1994). “A Book”. Press. ISBN 1",
+                "[3] “Linked Book”, Mozilla https://c.example/",
                 "After the list http://after.example/",
             ]
         );
