@@ -21,18 +21,12 @@ use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 use regex::Regex;
 
+use super::notes::{self, Notes, VOID};
 use super::{Line, Lines, LinkTarget};
 
-static FOOTNOTE_ID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^#?(?:fn[:\-_]?|cite_note-(?:[^#]*-)?|note-|footnote-|endnote-|_ftn|ftn|ref_)(?P<n>[0-9]{1,9})$")
-        .expect("valid regex")
-});
-static BACKLINK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"#(?:fnref|cite_ref|_ftnref|ftnref|noteref|ref-)").expect("valid regex"));
 static SUP_NUMBERS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[0-9]{1,9}(?:\s*[,\-–]\s*[0-9]{1,9})*$").expect("valid regex"));
 
@@ -65,11 +59,6 @@ const BLOCKS: &[&str] = &[
     "body",
     "html",
     "address",
-];
-
-/// Elements that have no end tag.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
 ];
 
 /// Classes and ids of a page's chrome: the skin's navigation, edit links,
@@ -124,8 +113,6 @@ struct Anchor {
 struct List {
     ordered: bool,
     next: u32,
-    /// It holds footnotes (`<li id="cite_note-3">`): the reference list ends with it.
-    footnotes: bool,
 }
 
 #[derive(Default)]
@@ -161,6 +148,17 @@ struct State {
     base_given: bool,
     /// Whether the page has marked a link `class="external"` (MediaWiki does).
     marks_external: bool,
+    /// The page's notes and markers, from the first pass.
+    notes: Notes,
+    /// The index of the current tag among the page's tags (see [`Notes`]).
+    tag: usize,
+    /// Inside a note: the tag that ends it.
+    note_end: Option<usize>,
+    /// Nothing of the note's text read yet: its own label (`1`, `↑1`) is not its text.
+    note_fresh: bool,
+    /// The notes' lines, kept apart and put after the body at the end: a
+    /// page may have text after its notes, or notes under each section.
+    note_lines: Vec<Line<'static>>,
 }
 
 impl State {
@@ -173,6 +171,10 @@ impl State {
     }
 
     fn flush(&mut self) {
+        // A note's `[n] ` waits for its text (`<li id="fn1"><p>…`).
+        if self.note_fresh && self.cited_urls.is_empty() {
+            return;
+        }
         self.emit_cited_urls();
         let text = std::mem::take(&mut self.cur);
         let line = if self.cur_line == 0 {
@@ -184,17 +186,30 @@ impl State {
         if text.trim().is_empty() || is_bare_prefix(&text) {
             return;
         }
-        if self.footnote_item && self.out.reference_start.is_none() {
-            self.out.reference_start = Some(self.out.lines.len());
-        }
+        let in_note = self.footnote_item || self.note_end.is_some();
         self.footnote_item = false;
-        self.out.lines.push(Line {
+        let line = Line {
             number: line as usize,
             text: Cow::Owned(text.trim_end().to_string()),
-        });
+        };
+        if in_note {
+            self.note_lines.push(line);
+        } else {
+            self.out.lines.push(line);
+        }
     }
 
     fn text(&mut self, s: &str, line: u64) {
+        if self.note_fresh && self.anchor.is_none() && self.sup.is_none() {
+            let t = s.trim_matches(is_html_space);
+            if t.is_empty() {
+                return;
+            }
+            if is_label_text(t) {
+                return;
+            }
+            self.note_fresh = false;
+        }
         if let Some(sup) = self.sup.as_mut() {
             sup.push_str(s);
             return;
@@ -229,7 +244,13 @@ impl State {
             self.begin_line(line.saturating_sub(s[first..].matches('\n').count() as u64).max(1));
         }
         let mut prev_space = self.cur.ends_with(' ') || self.cur.is_empty();
-        for c in s.chars() {
+        // On a page whose notes the links show, a marker is a link: a bracketed
+        // number in its text (`Baker (2010) [1966]`, `[citation needed]`) is
+        // text. A word joiner after the bracket keeps the marker grammar off it.
+        // (A note's text is not read for markers: it needs none.)
+        let plain_brackets = !self.notes.markers.is_empty() && self.note_end.is_none();
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
             if is_html_space(c) {
                 if !prev_space {
                     self.cur.push(' ');
@@ -237,6 +258,9 @@ impl State {
                 prev_space = true;
             } else {
                 self.cur.push(c);
+                if plain_brackets && matches!(c, '[' | '(') && chars.peek().is_some_and(char::is_ascii_digit) {
+                    self.cur.push('\u{2060}');
+                }
                 prev_space = false;
             }
         }
@@ -253,11 +277,19 @@ impl State {
 
     fn start(&mut self, tag: &Tag, line: u64) -> TokenSinkResult<()> {
         let name: &str = &tag.name;
+        // The tokenizer must read raw text the same way in both passes, skipped or not.
+        let raw = notes::raw_kind(name).filter(|_| !tag.self_closing);
+        let result = raw.map_or(TokenSinkResult::Continue, TokenSinkResult::RawData);
         if let Some((skipped, depth)) = self.skip.as_mut() {
             if skipped == name && !tag.self_closing {
                 *depth += 1;
             }
-            return TokenSinkResult::Continue;
+            // A box the skin styles as navigation can still hold a citation
+            // the reader sees (a table of cities citing its census).
+            if let Some(n) = self.notes.markers.get(&self.tag) {
+                self.out.note_markers.push((line.max(1) as usize, *n));
+            }
+            return result;
         }
         let attr = |n: &str| {
             tag.attrs
@@ -267,20 +299,33 @@ impl State {
         };
         if !tag.self_closing && !VOID.contains(&name) && is_chrome(&attr) {
             self.skip = Some((name.to_string(), 1));
-            return TokenSinkResult::Continue;
+            return result;
+        }
+        if raw.is_some() || name == "template" {
+            if !tag.self_closing {
+                self.skip = Some((name.to_string(), 1));
+            }
+            return result;
+        }
+        let item = self.notes.items.get(&self.tag).copied();
+        if let Some((n, end)) = item {
+            // A note: `[n] ` and its text, as a reference item reads in text.
+            self.flush();
+            self.emit_cited_urls();
+            if name == "li" {
+                self.li_depth += 1;
+                if let Some(list) = self.lists.last_mut() {
+                    list.next += 1;
+                }
+            }
+            self.cur_line = line;
+            self.cur.push_str(&format!("[{n}] "));
+            self.footnote_item = true;
+            self.note_end = Some(end);
+            self.note_fresh = true;
+            return result;
         }
         match name {
-            "script" | "style" | "title" | "noscript" | "textarea" | "template" => {
-                if !tag.self_closing {
-                    self.skip = Some((name.to_string(), 1));
-                }
-                return match name {
-                    "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-                    "style" | "noscript" => TokenSinkResult::RawData(RawKind::Rawtext),
-                    "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
-                    _ => TokenSinkResult::Continue,
-                };
-            }
             "br" => {
                 self.flush();
                 self.indent_next = self.li_depth > 0;
@@ -291,21 +336,13 @@ impl State {
                 self.lists.push(List {
                     ordered: name == "ol",
                     next: start,
-                    footnotes: false,
                 });
             }
             "li" => {
                 self.flush();
                 self.li_depth += 1;
                 self.cur_line = line;
-                let footnote = attr("id").and_then(|id| FOOTNOTE_ID.captures(&id).map(|c| c["n"].to_string()));
-                if let Some(n) = footnote {
-                    self.cur.push_str(&format!("[{n}] "));
-                    self.footnote_item = true;
-                    if let Some(list) = self.lists.last_mut() {
-                        list.footnotes = true;
-                    }
-                } else if let Some(list) = self.lists.last_mut() {
+                if let Some(list) = self.lists.last_mut() {
                     if let Some(v) = attr("value").and_then(|v| v.trim().parse().ok()) {
                         list.next = v;
                     }
@@ -321,11 +358,9 @@ impl State {
             }
             "a" => {
                 let href = attr("href");
-                let marker = href.as_deref().and_then(|h| {
-                    let frag = &h[h.find('#')?..];
-                    FOOTNOTE_ID.captures(frag).map(|c| c["n"].to_string())
-                });
-                let backlink = href.as_deref().is_some_and(|h| BACKLINK.is_match(h));
+                let marker = self.notes.markers.get(&self.tag).map(|n| n.to_string());
+                // A link from a note back up to its marker (`↩`, `^`).
+                let backlink = self.notes.backlinks.contains(&self.tag) && self.in_notes();
                 // A page that marks its external links (MediaWiki's `external`
                 // class) says which links of a citation are the cited source:
                 // the others (`…/wiki/ISBN_(identifier)`, an author's article)
@@ -338,9 +373,12 @@ impl State {
                     (None, Some(h)) => self.absolute(&h, line),
                     _ => None,
                 };
-                if marker.is_some() {
+                if let Some(n) = self.notes.markers.get(&self.tag) {
                     // `<sup><a href="#fn1">1</a></sup>`: the anchor makes the marker.
                     self.sup = None;
+                    if self.note_end.is_some() {
+                        self.out.note_markers.push((line.max(1) as usize, *n));
+                    }
                 }
                 self.anchor = Some(Anchor {
                     href,
@@ -420,9 +458,20 @@ impl State {
         match name {
             "a" => {
                 if let Some(a) = self.anchor.take() {
-                    let text = a.text.trim().to_string();
+                    // A link's text reads as the page shows it: one space for any run of white space.
+                    let text = a
+                        .text
+                        .split(is_html_space)
+                        .filter(|w| !w.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    // A note's own label, as a link that leads nowhere (`<a role="button">↑1</a>`).
+                    let own_label = self.note_fresh && a.href.is_none() && a.marker.is_none() && is_label_text(&text);
+                    if !a.backlink && !own_label && !text.is_empty() {
+                        self.note_fresh = false;
+                    }
                     let piece = match (a.marker, a.href) {
-                        _ if a.backlink => String::new(),
+                        _ if a.backlink || own_label => String::new(),
                         (Some(n), _) => format!("[{n}]"),
                         (None, Some(href)) if self.cite.is_some() => {
                             if let Some(urls) = self.cite.as_mut() {
@@ -453,7 +502,10 @@ impl State {
                     // or digit (`km²`, `n²`, `10⁶`) is an exponent.
                     let bracketed = s.trim().starts_with(['[', '(']);
                     let exponent = !bracketed && self.cur.ends_with(|c: char| c.is_ascii_alphanumeric());
-                    let piece = if SUP_NUMBERS.is_match(inner) && !exponent {
+                    let piece = if self.note_fresh {
+                        // A note's leading label (`<sup>1</sup>` in pulldown-cmark's notes).
+                        String::new()
+                    } else if SUP_NUMBERS.is_match(inner) && !exponent {
                         format!("[{inner}]")
                     } else {
                         s
@@ -477,11 +529,7 @@ impl State {
             "ul" | "ol" => {
                 self.flush();
                 self.separate();
-                // What follows the last list of footnotes (navigation, external
-                // links, categories) is not part of any reference.
-                if self.lists.pop().is_some_and(|l| l.footnotes) {
-                    self.out.reference_end = Some(self.out.lines.len());
-                }
+                self.lists.pop();
             }
             "li" => {
                 self.flush();
@@ -505,6 +553,11 @@ impl State {
     /// text: the structure parser reads a non-indented line right after a
     /// reference item as its continuation, and after a blank as the list's end.
     fn separate(&mut self) {
+        if self.note_end.is_some() {
+            // A note's later paragraphs continue it.
+            self.indent_next = true;
+            return;
+        }
         if self.out.lines.last().is_some_and(|l| !l.text.is_empty()) {
             let number = self.last_line.max(1) as usize;
             self.out.lines.push(Line {
@@ -537,7 +590,19 @@ impl State {
 impl State {
     /// Inside a citation or a list of notes.
     fn in_notes(&self) -> bool {
-        self.cite.is_some() || self.lists.iter().any(|l| l.footnotes)
+        self.cite.is_some() || self.note_end.is_some()
+    }
+
+    /// After each tag: a note or the list of notes may have ended at it.
+    fn after_tag(&mut self) {
+        if self.note_end.is_some_and(|e| self.tag >= e) {
+            self.flush();
+            self.separate();
+            self.note_end = None;
+            self.note_fresh = false;
+            self.indent_next = false;
+        }
+        self.tag += 1;
     }
 
     /// A link target as an absolute web URL: http(s) as written, or relative
@@ -582,6 +647,12 @@ fn is_html_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0C')
 }
 
+/// Text that is only a note's label (`1`, `*1`, `↑1`, `^`), not its content.
+fn is_label_text(t: &str) -> bool {
+    let t = t.trim_matches(is_html_space);
+    t.chars().count() <= 8 && t.chars().all(|c| "↑^↩*[]()#.:".contains(c) || c.is_ascii_digit())
+}
+
 fn is_bare_prefix(t: &str) -> bool {
     let t = t.trim();
     t == "•" || (t.ends_with('.') && t[..t.len() - 1].bytes().all(|b| b.is_ascii_digit()))
@@ -596,10 +667,17 @@ impl TokenSink for Sink {
         let mut st = self.0.borrow_mut();
         st.last_line = line;
         match token {
-            Token::TagToken(tag) => match tag.kind {
-                TagKind::StartTag => return st.start(&tag, line),
-                TagKind::EndTag => st.end(&tag),
-            },
+            Token::TagToken(tag) => {
+                let result = match tag.kind {
+                    TagKind::StartTag => st.start(&tag, line),
+                    TagKind::EndTag => {
+                        st.end(&tag);
+                        TokenSinkResult::Continue
+                    }
+                };
+                st.after_tag();
+                return result;
+            }
             Token::CharacterTokens(t) if st.skip.is_none() => st.text(&t, line),
             Token::EOFToken => st.flush(),
             _ => {}
@@ -610,13 +688,27 @@ impl TokenSink for Sink {
 
 /// Reads HTML into logical lines.
 pub fn lines(source: &str) -> Lines<'static> {
-    let tokenizer = Tokenizer::new(Sink(RefCell::new(State::default())), TokenizerOpts::default());
+    let state = State {
+        notes: notes::scan(source),
+        ..State::default()
+    };
+    let tokenizer = Tokenizer::new(Sink(RefCell::new(state)), TokenizerOpts::default());
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(source));
     let _ = tokenizer.feed(&input);
     tokenizer.end();
     let mut st = tokenizer.sink.0.into_inner();
     st.flush();
+    st.out.named_from = st.notes.named_from;
+    if !st.note_lines.is_empty() {
+        // The notes, after all the body: what follows a list of notes
+        // (more sections, external links) is body, not part of a reference.
+        st.separate();
+        st.out.reference_start = Some(st.out.lines.len());
+        st.out.lines.append(&mut st.note_lines);
+        st.out.reference_end = Some(st.out.lines.len());
+        st.out.notes_apart = true;
+    }
     st.out
 }
 
@@ -742,17 +834,21 @@ mod tests {
             t,
             [
                 "Text.[1][2]",
+                "After the list http://after.example/",
                 "[1] \"Title A\". Work. Retrieved 2016-05-01. A comment. http://a.example/x",
                 "[2] Ross, A. (1994). “A Book”. Press. ISBN 1",
                 "[3] “Linked Book”, Mozilla https://c.example/",
-                "After the list http://after.example/",
             ]
         );
-        let end = read.reference_end.expect("the list's end is marked");
+        // The notes come after all the body, and end the lines: what followed
+        // the list on the page is body text.
+        assert!(read.notes_apart);
+        let start = read.reference_start.expect("the notes' start is marked");
         assert_eq!(
-            read.lines[end..].iter().find(|l| !l.text.is_empty()).unwrap().text,
-            "After the list http://after.example/"
+            read.lines[start].text,
+            "[1] \"Title A\". Work. Retrieved 2016-05-01. A comment. http://a.example/x"
         );
+        assert_eq!(read.reference_end, Some(read.lines.len()));
     }
 
     #[test]

@@ -53,7 +53,7 @@ fn label_at(source: &str, at: usize) -> Option<&str> {
 /// the highest number given. References count in reading order, those that
 /// CommonMark leaves as text for want of a definition included (outside
 /// code, math and HTML), so that a reader's third note is `[3]`.
-fn number_labels(source: &str) -> (HashMap<String, u32>, u32) {
+fn number_labels(source: &str) -> (HashMap<String, u32>, u32, u32) {
     let mut referenced: Vec<(usize, String)> = Vec::new();
     let mut defined: Vec<(usize, String)> = Vec::new();
     let mut not_prose: Vec<std::ops::Range<usize>> = Vec::new();
@@ -107,6 +107,7 @@ fn number_labels(source: &str) -> (HashMap<String, u32>, u32) {
         .filter_map(|(_, l)| numeric(l))
         .max()
         .unwrap_or(0);
+    let numeric_top = top;
     let mut numbers = HashMap::new();
     for (_, label) in referenced.into_iter().chain(defined) {
         if numbers.contains_key(&label) {
@@ -121,7 +122,8 @@ fn number_labels(source: &str) -> (HashMap<String, u32>, u32) {
         };
         numbers.insert(label, n);
     }
-    (numbers, top)
+    // Every number past the highest numeric label stands for a named one.
+    (numbers, top, numeric_top.saturating_add(1))
 }
 
 /// Rewrites the `[^label]` that CommonMark leaves as text (a reference with
@@ -184,7 +186,7 @@ pub fn lines(source: &str) -> Lines<'_> {
     let index = LineIndex::new(source);
     let count = index.starts.len();
     let mut texts: Vec<String> = vec![String::new(); count];
-    let (mut numbers, mut top) = number_labels(source);
+    let (mut numbers, mut top, named_from) = number_labels(source);
     let mut reference_start: Option<usize> = None;
     let mut local_links: Vec<(usize, String)> = Vec::new();
     // The first line of the innermost open list item or footnote definition:
@@ -288,6 +290,7 @@ pub fn lines(source: &str) -> Lines<'_> {
         lines,
         reference_start,
         local_links,
+        named_from: Some(named_from),
         ..Lines::default()
     }
 }

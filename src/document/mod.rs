@@ -12,6 +12,7 @@ pub mod load;
 pub mod markdown;
 pub mod markers;
 pub mod normalize;
+pub mod notes;
 pub mod references;
 pub mod structure;
 pub mod text;
@@ -68,6 +69,17 @@ pub struct Lines<'a> {
     /// Links to local files (`[guide](../guide.md)`, `<img src="chart.png">`):
     /// their line and their target as written.
     pub local_links: Vec<(usize, String)>,
+    /// The first number given to a named label (`[^note]`, `[n 1]`): numbers
+    /// from here on were not written by the author, so their order and gaps
+    /// are not checked.
+    pub named_from: Option<u32>,
+    /// Footnote markers the reader found inside notes: line and number.
+    pub note_markers: Vec<(usize, u32)>,
+    /// The reader has put the notes apart, after all the body (HTML notes
+    /// under each section, or a reference list with more text after it):
+    /// the lines before `reference_start` are the body, whatever heading
+    /// they hold.
+    pub notes_apart: bool,
 }
 
 impl<'a> Lines<'a> {
@@ -80,6 +92,9 @@ impl<'a> Lines<'a> {
             declared_lang: None,
             reference_end: None,
             local_links: Vec::new(),
+            named_from: None,
+            note_markers: Vec::new(),
+            notes_apart: false,
         }
     }
 
@@ -141,6 +156,9 @@ pub struct Document {
     pub local_links: Vec<(usize, String)>,
     /// Every footnote marker in the body, in reading order.
     pub markers: Vec<Marker>,
+    /// Numbers from here on stand for named labels (see [`Lines::named_from`]).
+    #[serde(skip)]
+    pub named_from: Option<u32>,
     /// Things the parser saw but could not read (absurd numbers, bad dates).
     pub anomalies: Vec<Anomaly>,
 }
@@ -162,11 +180,16 @@ pub struct Entry {
     pub text: Box<str>,
 }
 
-/// A footnote marker in the body.
+/// A footnote marker in the body, or in a note that cites a source
+/// (MediaWiki's explanatory notes do).
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 pub struct Marker {
     pub number: u32,
     pub line: u32,
+    /// Made inside a note: it cites, but its place says nothing of the order
+    /// in which the text cites its sources.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub in_note: bool,
 }
 
 /// A numbered item of the reference list.

@@ -36,6 +36,7 @@ pub fn parse(
     // (Markdown footnote definitions, HTML footnote lists without a heading).
     let scan = find_heading(read, cfg);
     let (heading, refs_from) = match (scan.heading.map(|h| h.0), read.reference_start) {
+        (_, Some(r)) if read.notes_apart => (Some(r), r),
         (Some(h), None) => (Some(h), h + 1),
         (Some(h), Some(r)) if h < r => (Some(h), h + 1),
         (_, Some(r)) => (Some(r), r),
@@ -51,6 +52,8 @@ pub fn parse(
         published: None,
         reference_heading: match (heading, scan.heading) {
             (Some(h), Some((i, number))) if h == i => Some(number),
+            // The notes' own heading, when the page has one.
+            (Some(_), Some((_, number))) if read.notes_apart => Some(number),
             (Some(h), _) => read.iter().nth(h).map(|l| l.number),
             (None, _) => None,
         },
@@ -59,9 +62,16 @@ pub fn parse(
         body_links: Vec::new(),
         local_links: read.local_links.clone(),
         markers: Vec::new(),
+        named_from: read.named_from,
         anomalies: Vec::new(),
     };
     parse_body(read.iter().take(body_end), &mut doc);
+    doc.markers
+        .extend(read.note_markers.iter().map(|&(line, number)| Marker {
+            number,
+            line: line as u32,
+            in_note: true,
+        }));
     // No spare capacity held while the reference list is read.
     doc.entries.shrink_to_fit();
     doc.markers.shrink_to_fit();
@@ -325,6 +335,7 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) 
             doc.markers.push(Marker {
                 number: *n,
                 line: line.number as u32,
+                in_note: false,
             });
         }
         for bad in &found.invalid {
@@ -503,12 +514,22 @@ mod tests {
     fn room_for_references_is_bounded_by_the_lines_left() {
         let markers: Vec<Marker> = [1, 2, 2, 5, 3, 9]
             .iter()
-            .map(|&number| Marker { number, line: 1 })
+            .map(|&number| Marker {
+                number,
+                line: 1,
+                in_note: false,
+            })
             .collect();
         // 1, 2, 5 and 9 each stand above every footnote before them.
         assert_eq!(room_for_references(&markers, 100), 4);
         assert_eq!(room_for_references(&markers, 2), 2);
-        let many: Vec<Marker> = (1..=1_000_000).map(|number| Marker { number, line: 3 }).collect();
+        let many: Vec<Marker> = (1..=1_000_000)
+            .map(|number| Marker {
+                number,
+                line: 3,
+                in_note: false,
+            })
+            .collect();
         assert_eq!(room_for_references(&many, 3), 3);
     }
 

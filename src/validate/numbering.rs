@@ -69,6 +69,11 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                 .footnote(m.number),
             );
         }
+        // A named label's number was not written by the author: it has no order.
+        let named = doc.named_from.is_some_and(|n| m.number >= n);
+        if named || m.in_note {
+            continue;
+        }
         if m.number < max_seen {
             out.push(
                 Finding::new(
@@ -102,6 +107,9 @@ pub fn check(doc: &Document) -> Vec<Finding> {
     // Gaps in the list that no marker explains (cited gaps are missing references already).
     let mut expected = 1u32;
     for (n, line) in listed.sorted() {
+        if doc.named_from.is_some_and(|from| n >= from) {
+            break;
+        }
         if n > expected {
             let gap: Vec<u32> = (expected..n).take(3).collect();
             let cited_inside = (expected..n).take(10_000).any(|g| seen.get(g).is_some());
