@@ -74,7 +74,13 @@ fn every_renderers_notes_are_read() {
         assert_eq!(doc.references.len(), t.definitions, "{f}: definitions");
         let seen: Vec<u32> = doc.markers.iter().map(|m| m.number).collect();
         assert_eq!(seen, t.sequence, "{f}: the numbers the reader sees");
-        let wrong: Vec<_> = o.run.findings.iter().filter(|x| NUMBERING.contains(&x.kind)).cloned().collect();
+        let wrong: Vec<_> = o
+            .run
+            .findings
+            .iter()
+            .filter(|x| NUMBERING.contains(&x.kind))
+            .cloned()
+            .collect();
         assert!(wrong.is_empty(), "{f}:\n{}", show(&wrong));
         // Each note holds the URL it cites, and only that one.
         for r in &doc.references {
@@ -86,7 +92,12 @@ fn every_renderers_notes_are_read() {
         let lines = html.lines().count();
         for r in &doc.references {
             let first_marker = doc.markers.iter().find(|m| m.number == r.number).unwrap();
-            assert!(r.line <= lines && r.line >= first_marker.line as usize, "{f}: reference [{}] at line {}", r.number, r.line);
+            assert!(
+                r.line <= lines && r.line >= first_marker.line as usize,
+                "{f}: reference [{}] at line {}",
+                r.number,
+                r.line
+            );
         }
         if html.contains("https://project.example/") {
             // The body link is checked as a body link, not a citation; `#later` is not a link.

@@ -187,7 +187,9 @@ pub fn lines(source: &str) -> Lines<'_> {
     let count = index.starts.len();
     let mut texts: Vec<String> = vec![String::new(); count];
     let (mut numbers, mut top, named_from) = number_labels(source);
-    let mut reference_start: Option<usize> = None;
+    // The lines of footnote definitions: they are read after all the body,
+    // wherever they stand (a chapter may define each note under its paragraph).
+    let mut in_definition: Vec<bool> = vec![false; count];
     let mut local_links: Vec<(usize, String)> = Vec::new();
     // The first line of the innermost open list item or footnote definition:
     // its later lines are indented so that they continue it.
@@ -232,7 +234,8 @@ pub fn lines(source: &str) -> Lines<'_> {
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 let n = numbers.get(label.as_ref()).copied().unwrap_or(0);
-                reference_start.get_or_insert(line);
+                let last = index.line(range.end.saturating_sub(1)).min(count - 1);
+                in_definition[line..=last.max(line)].fill(true);
                 texts[line].push_str(&format!("[{n}] "));
                 open_blocks.push(line);
             }
@@ -275,22 +278,35 @@ pub fn lines(source: &str) -> Lines<'_> {
             _ => {}
         }
     }
-    let lines = texts
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut t)| {
-            literal_references(&mut t, &mut numbers, &mut top);
-            Line {
-                number: i + 1,
-                text: Cow::Owned(t),
-            }
-        })
-        .collect();
+    let (mut lines, mut notes): (Vec<Line>, Vec<Line>) = (Vec::with_capacity(count), Vec::new());
+    for (i, mut t) in texts.into_iter().enumerate() {
+        literal_references(&mut t, &mut numbers, &mut top);
+        let line = Line {
+            number: i + 1,
+            text: Cow::Owned(t),
+        };
+        if in_definition[i] {
+            notes.push(line);
+        } else {
+            lines.push(line);
+        }
+    }
+    let apart = !notes.is_empty();
+    let reference_start = apart.then(|| {
+        lines.push(Line {
+            number: count,
+            text: Cow::Borrowed(""),
+        });
+        lines.len()
+    });
+    lines.append(&mut notes);
     Lines {
+        reference_end: apart.then_some(lines.len()),
         lines,
         reference_start,
         local_links,
         named_from: Some(named_from),
+        notes_apart: apart,
         ..Lines::default()
     }
 }
@@ -310,10 +326,13 @@ mod tests {
         let texts: Vec<&str> = l.lines.iter().map(|l| l.text.as_ref()).collect();
         assert_eq!(texts[2], "- 2014: met.[1] See the site http://a.jp/x.");
         assert_eq!(texts[5], "");
-        assert_eq!(texts[8], "[1] Jiji, “T,” http://b.jp/y.html");
-        assert_eq!(texts[9], "    continued", "a definition's later lines continue it");
-        assert_eq!(l.reference_start, Some(8));
-        assert_eq!(l.lines[8].number, 9);
+        // The definitions come after all the body, keeping their line numbers.
+        assert_eq!(texts[9], "[1] Jiji, “T,” http://b.jp/y.html");
+        assert_eq!(texts[10], "    continued", "a definition's later lines continue it");
+        assert_eq!(l.reference_start, Some(9));
+        assert_eq!(l.lines[9].number, 9);
+        assert_eq!(l.reference_end, Some(l.lines.len()));
+        assert!(l.notes_apart);
     }
 
     #[test]
@@ -321,7 +340,7 @@ mod tests {
         let md = "Prose[^b] and[^2] more[^a], again[^b].\n\n[^a]: A.\n[^b]: B.\n[^2]: Two.\n[^unused]: U.\n";
         let t = texts(md);
         assert_eq!(t[0], "Prose[3] and[2] more[4], again[3].");
-        assert_eq!(&t[2..6], ["[4] A.", "[3] B.", "[2] Two.", "[5] U."]);
+        assert_eq!(&t[3..7], ["[4] A.", "[3] B.", "[2] Two.", "[5] U."]);
     }
 
     #[test]
@@ -336,10 +355,14 @@ mod tests {
     #[test]
     fn a_marker_before_punctuation_is_read_and_a_definition_ends_with_its_paragraph() {
         let md = "A test[^1]: done.\n\n[^1]: Note.\n\nSee [the receiver](http://a.jp/receiver)を参照してください。\n";
-        let t = texts(md);
+        let l = lines(md);
+        let t: Vec<&str> = l.lines.iter().map(|l| l.text.as_ref()).collect();
         assert_eq!(t[0], "A test[1]: done.");
-        assert_eq!(t[4], "See the receiver http://a.jp/receiver を参照してください。");
-        assert!(!t[4].starts_with(' '), "not a continuation of the definition");
+        // The paragraph after the definition is body: before the notes, and not indented.
+        let see = t.iter().position(|t| t.contains("receiver")).unwrap();
+        assert_eq!(t[see], "See the receiver http://a.jp/receiver を参照してください。");
+        assert!(see < l.reference_start.unwrap());
+        assert_eq!(t[l.reference_start.unwrap()], "[1] Note.");
     }
 
     #[test]
