@@ -114,3 +114,37 @@ Again [the introduction](guide/intro.md).
     assert_eq!(dead[0].footnote, None);
     assert!(dead[0].message.contains("removed.md"), "{}", dead[0].message);
 }
+
+#[test]
+fn a_chapter_whose_notes_are_remarks_gets_no_citation_warnings() {
+    // A book's notes explain; they cite nothing. Defined under their
+    // paragraph, they do not swallow the text after them.
+    let remarks = "\
+A gigabyte[^gigabyte] is large. Memory can live longer.[^moving]
+
+[^gigabyte]: ‘Gigabyte’ can mean two things: 10^9, or 2^30.
+
+More text after the note, citing nothing.
+
+[^moving]: We can make the memory live longer by transferring ownership.
+";
+    assert_eq!(findings(remarks), []);
+    // Where most notes cite a source, the one that lost its URL, date and title is reported.
+    let citations = "\
+One.[^a] Two.[^b] Three.[^c]
+
+[^a]: Ministry, “Report A,” 2014-02-03, https://a.example/a
+[^b]: Ministry, “Report B,” 2014-02-03, https://a.example/b
+[^c]: Ministry of Examples, Report C.
+";
+    let mut got = findings(citations);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (Kind::ReferenceWithoutUrl, 5, Some(3)),
+            (Kind::ReferenceWithoutDate, 5, Some(3)),
+            (Kind::ReferenceWithoutTitle, 5, Some(3)),
+        ]
+    );
+}

@@ -700,6 +700,7 @@ pub fn lines(source: &str) -> Lines<'static> {
     let mut st = tokenizer.sink.0.into_inner();
     st.flush();
     st.out.named_from = st.notes.named_from;
+    st.out.remarks = std::mem::take(&mut st.notes.remarks);
     if !st.note_lines.is_empty() {
         // The notes, after all the body: what follows a list of notes
         // (more sections, external links) is body, not part of a reference.

@@ -75,6 +75,10 @@ pub struct Lines<'a> {
     pub named_from: Option<u32>,
     /// Footnote markers the reader found inside notes: line and number.
     pub note_markers: Vec<(usize, u32)>,
+    /// Notes the reader knows are not citations of their own: explanatory
+    /// notes (MediaWiki's notes groups, `[n 1]`, `[a]`) and short citations
+    /// that link to an entry of the page's bibliography (`King 2003, p. 41.`).
+    pub remarks: Vec<u32>,
     /// The reader has put the notes apart, after all the body (HTML notes
     /// under each section, or a reference list with more text after it):
     /// the lines before `reference_start` are the body, whatever heading
@@ -95,6 +99,7 @@ impl<'a> Lines<'a> {
             named_from: None,
             note_markers: Vec::new(),
             notes_apart: false,
+            remarks: Vec::new(),
         }
     }
 
@@ -159,6 +164,10 @@ pub struct Document {
     /// Numbers from here on stand for named labels (see [`Lines::named_from`]).
     #[serde(skip)]
     pub named_from: Option<u32>,
+    /// Notes that are remarks or short citations (see [`Lines::remarks`]),
+    /// sorted: a missing URL, date or title is no defect there.
+    #[serde(skip)]
+    pub remarks: Vec<u32>,
     /// Things the parser saw but could not read (absurd numbers, bad dates).
     pub anomalies: Vec<Anomaly>,
 }
@@ -225,6 +234,13 @@ pub struct Source {
     /// Text after the last URL (page numbers and the like).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locator: Option<Box<str>>,
+    /// A standard identifier the source names (`ISBN 978-0-14-301867-4`,
+    /// `doi:10.1000/x`): it is found without a URL.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::redact::ser_opt_text"
+    )]
+    pub identifier: Option<Box<str>>,
 }
 
 /// Something in the input that could not be read as intended.

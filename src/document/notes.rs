@@ -43,6 +43,10 @@ pub struct Notes {
     pub backlinks: HashSet<usize>,
     /// The first number given to a note whose label is not a number.
     pub named_from: Option<u32>,
+    /// Notes that are remarks, not citations: those of a notes group (a
+    /// label that is not a number) and short citations, which link on to an
+    /// entry of the page (its bibliography).
+    pub remarks: Vec<u32>,
 }
 
 /// Elements whose raw text the tokenizer must be told about, as in the reader.
@@ -378,6 +382,8 @@ fn plan(scan: Scan) -> Notes {
     let mut note_of: HashMap<usize, usize> = HashMap::new();
     let mut marker_blocks: Vec<(usize, usize)> = Vec::new();
     let mut dangling: Vec<(usize, u32)> = Vec::new();
+    // Links to a later element of the page that is not a note: in a note, a short citation.
+    let mut onward: Vec<usize> = Vec::new();
     for link in &scan.links {
         let Some(&(target, block)) = scan.targets.get(&link.target) else {
             // A back arrow to a marker that has no id of its own (`<a href="#fnref1">↩</a>`).
@@ -398,6 +404,7 @@ fn plan(scan: Scan) -> Notes {
             continue;
         };
         let Some(lbl) = label(&link.text) else {
+            onward.push(link.tag);
             continue;
         };
         if let std::collections::hash_map::Entry::Vacant(e) = note_of.entry(block) {
@@ -473,6 +480,20 @@ fn plan(scan: Scan) -> Notes {
         let end = scan.blocks[&b].end.unwrap_or(usize::MAX);
         notes.items.insert(b, (number[&b], end));
     }
+    notes.remarks = cited
+        .iter()
+        .filter(|(_, l)| matches!(l, Label::Named(_)))
+        .map(|(b, _)| number[b])
+        .collect();
+    // `all` is in page order and notes do not overlap: each onward link's note is the last one starting before it.
+    for tag in onward {
+        let i = all.partition_point(|&b| b < tag);
+        if let Some(&b) = i.checked_sub(1).and_then(|i| all.get(i))
+            && scan.blocks[&b].end.is_some_and(|e| tag < e)
+        {
+            notes.remarks.push(number[&b]);
+        }
+    }
     notes
 }
 
@@ -519,6 +540,18 @@ mod tests {
         got.sort_unstable();
         assert_eq!(got, [1, 2, 3]);
         assert_eq!(n.items.len(), 3);
+    }
+
+    #[test]
+    fn notes_group_entries_and_short_citations_are_remarks() {
+        // `[n 1]` is an explanatory note; note 2 is a short citation of a bibliography entry.
+        let page = "<p>a<a href=\"#n1\">[n 1]</a> b<a href=\"#c1\">[1]</a> c<a href=\"#c2\">[2]</a></p>\
+                    <ol><li id=\"n1\">An explanation.</li></ol>\
+                    <ol><li id=\"c1\">\"Title\", 2020, https://a.example/</li><li id=\"c2\"><a href=\"#CITEREFKing2003\">King 2003</a>, p. 41.</li></ol>\
+                    <ul><li><cite id=\"CITEREFKing2003\">King, M. (2003). History.</cite></li></ul>";
+        let mut n = scan(page);
+        n.remarks.sort_unstable();
+        assert_eq!(n.remarks, [2, 3], "[n 1] is numbered 3, after the numeric labels");
     }
 
     #[test]

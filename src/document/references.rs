@@ -25,6 +25,12 @@ pub struct Piece<'a> {
     pub text: &'a str,
 }
 
+/// The standard identifiers of books, articles and papers, as citations write them.
+static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:ISBN(?:-1[03])?|ISSN|OCLC|PMID|PMC|JSTOR|arXiv|doi|Bibcode|LCCN|NCID|ASIN)\b[:\s]*[0-9A-Z]")
+        .expect("valid regex")
+});
+
 static LOCATOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(?:p|pp|page|pages|S\.|頁|ページ)\.?\s*)?[0-9０-９][0-9０-９\s,\-–~、]*(?:頁|ページ)?$")
         .expect("valid regex")
@@ -183,6 +189,10 @@ impl<'a> Grouper<'a, '_> {
             date,
             urls,
             style,
+            identifier: IDENTIFIER
+                .find(&s.text)
+                .or_else(|| s.locator.as_deref().and_then(|l| IDENTIFIER.find(l)))
+                .map(|m| m.as_str().into()),
             locator: s.locator.map(String::into_boxed_str),
         });
     }

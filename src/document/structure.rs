@@ -63,6 +63,11 @@ pub fn parse(
         local_links: read.local_links.clone(),
         markers: Vec::new(),
         named_from: read.named_from,
+        remarks: {
+            let mut r = read.remarks.clone();
+            r.sort_unstable();
+            r
+        },
         anomalies: Vec::new(),
     };
     parse_body(read.iter().take(body_end), &mut doc);

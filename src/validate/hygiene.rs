@@ -11,9 +11,20 @@ pub fn check(doc: &Document) -> Vec<Finding> {
     let mut out = Vec::new();
     let file = doc.path.as_str();
     let mut first_use: HashMap<&str, (u32, usize)> = HashMap::with_capacity(doc.references.len());
+    // Footnotes that mostly cite nothing (no URL, no date) are remarks, as a
+    // book's notes are: a missing URL, date or title is no defect there.
+    let citing = doc
+        .references
+        .iter()
+        .filter(|r| r.sources.iter().any(|s| !s.urls.is_empty() || s.date.is_some()))
+        .count();
+    let remarks = citing * 2 < doc.references.len();
     for r in &doc.references {
         let many = r.sources.len() > 1;
         for (i, s) in r.sources.iter().enumerate() {
+            // The reader may know a note for a remark, or for a short
+            // citation of an entry listed elsewhere (`King 2003, p. 41.`).
+            let remark = remarks || doc.remarks.binary_search(&r.number).is_ok();
             // Written only when a finding needs it.
             let which = || {
                 if many {
@@ -22,7 +33,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                     format!("reference [{}]", r.number)
                 }
             };
-            if s.urls.is_empty() {
+            if s.urls.is_empty() && s.identifier.is_none() && !remark {
                 out.push(
                     Finding::new(
                         Kind::ReferenceWithoutUrl,
@@ -33,7 +44,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                     .footnote(r.number),
                 );
             }
-            if s.date.is_none() {
+            if s.date.is_none() && !remark {
                 out.push(
                     Finding::new(
                         Kind::ReferenceWithoutDate,
@@ -44,7 +55,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                     .footnote(r.number),
                 );
             }
-            if s.title.is_none() {
+            if s.title.is_none() && !remark {
                 out.push(
                     Finding::new(
                         Kind::ReferenceWithoutTitle,
