@@ -260,7 +260,11 @@ pub fn lines(source: &str) -> Lines<'_> {
             }),
             Event::End(TagEnd::Link | TagEnd::Image) => {
                 if let Some(l) = links.pop() {
-                    if let LinkTarget::File(f) = LinkTarget::of(&l.url) {
+                    // A root-relative link (`/images/a.png`) is relative to the
+                    // site's root, which the document does not name: it names no file here.
+                    if let LinkTarget::File(f) = LinkTarget::of(&l.url)
+                        && !f.starts_with('/')
+                    {
                         local_links.push((l.line + 1, f));
                     }
                     let text = l.text.trim();
@@ -376,7 +380,7 @@ mod tests {
     #[test]
     fn local_links_are_kept_and_other_schemes_are_not() {
         let l = lines(
-            "See [the guide](../guide/intro.md#setup), ![chart](img/c.png),\n[mail](mailto:a@b.c), [top](#top) and [web](https://a.example/).\n",
+            "See [the guide](../guide/intro.md#setup), ![chart](img/c.png),\n[mail](mailto:a@b.c), [top](#top) and [web](https://a.example/).\n![root](/images/r.png)\n",
         );
         assert_eq!(
             l.local_links,

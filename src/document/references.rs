@@ -25,10 +25,14 @@ pub struct Piece<'a> {
     pub text: &'a str,
 }
 
-/// The standard identifiers of books, articles and papers, as citations write them.
+/// The standard identifiers of books, articles and papers, as citations
+/// write them, and a journal's volume and page (`Phys. Rev. A, vol. 31,
+/// p. 1695`), which locate an article as surely.
 static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:ISBN(?:-1[03])?|ISSN|OCLC|PMID|PMC|JSTOR|arXiv|doi|Bibcode|LCCN|NCID|ASIN)\b[:\s]*[0-9A-Z]")
-        .expect("valid regex")
+    Regex::new(
+        r"(?i)\b(?:ISBN(?:-1[03])?|ISSN|OCLC|PMID|PMC|JSTOR|arXiv|doi|Bibcode|LCCN|NCID|ASIN)\b[:\s]*[0-9A-Z]|\bvol(?:ume)?\.?\s*\d+\s*,?\s*(?:no\.?\s*\d+\s*,?\s*)?pp?\.?\s*\d+",
+    )
+    .expect("valid regex")
 });
 
 static LOCATOR: LazyLock<Regex> = LazyLock::new(|| {

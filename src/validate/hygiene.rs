@@ -55,7 +55,9 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                     .footnote(r.number),
                 );
             }
-            if s.title.is_none() && !remark {
+            // An identifier finds the work without a title too (physics
+            // journals' style names none: `Phys. Rev. A, vol. 31, p. 1695`).
+            if s.title.is_none() && s.identifier.is_none() && !remark {
                 out.push(
                     Finding::new(
                         Kind::ReferenceWithoutTitle,
