@@ -148,3 +148,31 @@ One.[^a] Two.[^b] Three.[^c]
         ]
     );
 }
+
+#[test]
+fn messages_name_a_footnote_by_its_label_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = "A gigabyte[^gigabyte] and a cache[^cache].\n\n[^gigabyte]: One billion bytes, “Units,” 2014-02-03, https://units.example/gb\n[^unused]: Orphan, “O,” 2014-02-03, https://units.example/o\n";
+    std::fs::write(dir.path().join("c.md"), md).unwrap();
+    let o = check(&CheckOptions {
+        documents: vec![dir.path().join("c.md")],
+        offline: true,
+        ..CheckOptions::default()
+    })
+    .unwrap();
+    let messages: Vec<&str> = o.run.findings.iter().map(|f| f.message.as_str()).collect();
+    assert!(
+        messages.iter().any(|m| m.contains("[^cache]") && m.contains("cited")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("[^unused]") && m.contains("never cited")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().all(|m| !m.contains("[3]")),
+        "no number of citecheck's own: {messages:?}"
+    );
+}

@@ -701,6 +701,7 @@ pub fn lines(source: &str) -> Lines<'static> {
     st.flush();
     st.out.named_from = st.notes.named_from;
     st.out.remarks = std::mem::take(&mut st.notes.remarks);
+    st.out.labels = std::mem::take(&mut st.notes.labels);
     if !st.note_lines.is_empty() {
         // The notes, after all the body: what follows a list of notes
         // (more sections, external links) is body, not part of a reference.

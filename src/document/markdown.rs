@@ -304,7 +304,13 @@ pub fn lines(source: &str) -> Lines<'_> {
         lines.len()
     });
     lines.append(&mut notes);
+    let labels = numbers
+        .iter()
+        .filter(|(label, _)| numeric(label).is_none())
+        .map(|(label, n)| (*n, format!("^{label}")))
+        .collect();
     Lines {
+        labels,
         reference_end: apart.then_some(lines.len()),
         lines,
         reference_start,

@@ -79,6 +79,8 @@ pub struct Lines<'a> {
     /// notes (MediaWiki's notes groups, `[n 1]`, `[a]`) and short citations
     /// that link to an entry of the page's bibliography (`King 2003, p. 41.`).
     pub remarks: Vec<u32>,
+    /// The labels of named notes as written (`^gigabyte`, `n 1`), by the number they were given.
+    pub labels: Vec<(u32, String)>,
     /// The reader has put the notes apart, after all the body (HTML notes
     /// under each section, or a reference list with more text after it):
     /// the lines before `reference_start` are the body, whatever heading
@@ -100,6 +102,7 @@ impl<'a> Lines<'a> {
             note_markers: Vec::new(),
             notes_apart: false,
             remarks: Vec::new(),
+            labels: Vec::new(),
         }
     }
 
@@ -168,8 +171,22 @@ pub struct Document {
     /// sorted: a missing URL, date or title is no defect there.
     #[serde(skip)]
     pub remarks: Vec<u32>,
+    /// Named notes' labels as written, sorted by number (see [`Lines::labels`]).
+    #[serde(skip)]
+    pub labels: Vec<(u32, Box<str>)>,
     /// Things the parser saw but could not read (absurd numbers, bad dates).
     pub anomalies: Vec<Anomaly>,
+}
+
+impl Document {
+    /// A footnote as the reader sees it: `[3]`, or a named note's label as
+    /// written (`[^gigabyte]`, `[n 1]`), not the number citecheck gave it.
+    pub fn footnote(&self, number: u32) -> String {
+        match self.labels.binary_search_by_key(&number, |(n, _)| *n) {
+            Ok(i) => format!("[{}]", self.labels[i].1),
+            Err(_) => format!("[{number}]"),
+        }
+    }
 }
 
 /// A body entry: one bullet (or dated paragraph) of the timeline.

@@ -47,6 +47,8 @@ pub struct Notes {
     /// label that is not a number) and short citations, which link on to an
     /// entry of the page (its bibliography).
     pub remarks: Vec<u32>,
+    /// The labels of notes whose label is not a number, by their number.
+    pub labels: Vec<(u32, String)>,
 }
 
 /// Elements whose raw text the tokenizer must be told about, as in the reader.
@@ -485,6 +487,13 @@ fn plan(scan: Scan) -> Notes {
         .filter(|(_, l)| matches!(l, Label::Named(_)))
         .map(|(b, _)| number[b])
         .collect();
+    notes.labels = cited
+        .iter()
+        .filter_map(|(b, l)| match l {
+            Label::Named(s) => Some((number[b], s.clone())),
+            Label::Number(_) => None,
+        })
+        .collect();
     // `all` is in page order and notes do not overlap: each onward link's note is the last one starting before it.
     for tag in onward {
         let i = all.partition_point(|&b| b < tag);
@@ -552,6 +561,7 @@ mod tests {
         let mut n = scan(page);
         n.remarks.sort_unstable();
         assert_eq!(n.remarks, [2, 3], "[n 1] is numbered 3, after the numeric labels");
+        assert_eq!(n.labels, [(3, "n 1".to_string())], "and keeps its label for messages");
     }
 
     #[test]

@@ -63,6 +63,12 @@ pub fn parse(
         local_links: read.local_links.clone(),
         markers: Vec::new(),
         named_from: read.named_from,
+        labels: {
+            let mut l: Vec<(u32, Box<str>)> = read.labels.iter().map(|(n, s)| (*n, s.as_str().into())).collect();
+            l.sort_unstable();
+            l.dedup_by_key(|(n, _)| *n);
+            l
+        },
         remarks: {
             let mut r = read.remarks.clone();
             r.sort_unstable();

@@ -28,9 +28,9 @@ pub fn check(doc: &Document) -> Vec<Finding> {
             // Written only when a finding needs it.
             let which = || {
                 if many {
-                    format!("source {} of reference [{}]", i + 1, r.number)
+                    format!("source {} of reference {}", i + 1, doc.footnote(r.number))
                 } else {
-                    format!("reference [{}]", r.number)
+                    format!("reference {}", doc.footnote(r.number))
                 }
             };
             if s.urls.is_empty() && s.identifier.is_none() && !remark {

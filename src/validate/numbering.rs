@@ -36,7 +36,10 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                     Kind::DuplicateReference,
                     file,
                     r.line,
-                    format!("reference [{}] is listed twice (first at line {first})", r.number),
+                    format!(
+                        "reference {} is listed twice (first at line {first})",
+                        doc.footnote(r.number)
+                    ),
                 )
                 .footnote(r.number)
                 .related(file, first)
@@ -62,8 +65,8 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                     file,
                     m.line as usize,
                     format!(
-                        "footnote [{}] is cited but the reference list has no item {}",
-                        m.number, m.number
+                        "footnote {} is cited but the reference list has no item for it",
+                        doc.footnote(m.number)
                     ),
                 )
                 .footnote(m.number),
@@ -80,7 +83,11 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                     Kind::CitationOrder,
                     file,
                     m.line as usize,
-                    format!("footnote [{}] is first cited after footnote [{max_seen}]", m.number),
+                    format!(
+                        "footnote {} is first cited after footnote {}",
+                        doc.footnote(m.number),
+                        doc.footnote(max_seen)
+                    ),
                 )
                 .footnote(m.number)
                 .suggest("number footnotes in the order they are first cited"),
@@ -97,7 +104,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                     Kind::UncitedReference,
                     file,
                     r.line,
-                    format!("reference [{}] is never cited in the text", r.number),
+                    format!("reference {} is never cited in the text", doc.footnote(r.number)),
                 )
                 .footnote(r.number),
             );
