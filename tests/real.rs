@@ -79,7 +79,6 @@ fn every_real_fixture_is_listed_and_counted() {
 /// Fixtures whose false findings are over #13's budget today (SOURCES.md says why).
 const OVER_BUDGET: &[&str] = &[
     "wikipedia-hermitian-matrix.html",
-    "wikipedia-time-loop-films.html",
     "rustbook-choosing-your-guarantees-en.md",
     "rustbook-choosing-your-guarantees-ja.md",
     "rustbook-the-stack-and-the-heap-en.md",

@@ -137,6 +137,10 @@ struct State {
     /// A closed citation's URLs, held back until the next citation or the
     /// end of the line, so that a comment after a citation stays with it.
     cited_urls: Vec<String>,
+    /// In a note written without `<cite>`, the URLs of its links, held back
+    /// until the next link or the end of the line: the rest of the citation
+    /// is read before them.
+    linked_urls: Vec<String>,
     /// Where the open `<cite>`'s text starts in `cur`, and whether an `<i>`
     /// inside it is being read as its title.
     cite_start: usize,
@@ -165,14 +169,34 @@ impl State {
     /// Writes the held-back URLs of the last citation.
     fn emit_cited_urls(&mut self) {
         if !self.cited_urls.is_empty() {
-            let urls = std::mem::take(&mut self.cited_urls).join(" ");
-            self.append_inline(&format!(" {urls}"));
+            let urls = std::mem::take(&mut self.cited_urls);
+            self.append_urls(&urls);
+        }
+        // A note's own links wait for the note's end: a block inside it (a
+        // second paragraph, or a box a browser extension put there) does not
+        // end the citation.
+        if self.note_end.is_none() {
+            self.emit_linked_urls();
+        }
+    }
+
+    /// Writes URLs set apart from the text on both sides.
+    fn append_urls(&mut self, urls: &[String]) {
+        let lead = if self.cur.ends_with(' ') { "" } else { " " };
+        self.append_inline(&format!("{lead}{} ", urls.join(" ")));
+    }
+
+    /// Writes the held-back URLs of a note's last link.
+    fn emit_linked_urls(&mut self) {
+        if !self.linked_urls.is_empty() {
+            let urls = std::mem::take(&mut self.linked_urls);
+            self.append_urls(&urls);
         }
     }
 
     fn flush(&mut self) {
         // A note's `[n] ` waits for its text (`<li id="fn1"><p>…`).
-        if self.note_fresh && self.cited_urls.is_empty() {
+        if self.note_fresh && self.cited_urls.is_empty() && self.linked_urls.is_empty() {
             return;
         }
         self.emit_cited_urls();
@@ -373,6 +397,11 @@ impl State {
                     (None, Some(h)) => self.absolute(&h, line),
                     _ => None,
                 };
+                // In a note, a link to another work starts another source:
+                // the URLs held back for the one before are written first.
+                if href.is_some() && self.note_end.is_some() && self.cite.is_none() {
+                    self.emit_linked_urls();
+                }
                 if let Some(n) = self.notes.markers.get(&self.tag) {
                     // `<sup><a href="#fn1">1</a></sup>`: the anchor makes the marker.
                     self.sup = None;
@@ -477,6 +506,13 @@ impl State {
                             if let Some(urls) = self.cite.as_mut() {
                                 urls.push(href);
                             }
+                            text
+                        }
+                        // A note written without `<cite>` reads the same way: a
+                        // link's URL after the rest of its citation (`"Title".
+                        // The Reporter, September 8, 2019. URL`), as in text.
+                        (None, Some(href)) if self.note_end.is_some() && !text.contains(href.trim()) => {
+                            self.linked_urls.push(href);
                             text
                         }
                         (None, Some(href)) if !text.contains(href.trim()) => {
@@ -596,6 +632,7 @@ impl State {
     /// After each tag: a note or the list of notes may have ended at it.
     fn after_tag(&mut self) {
         if self.note_end.is_some_and(|e| self.tag >= e) {
+            self.emit_linked_urls();
             self.flush();
             self.separate();
             self.note_end = None;
@@ -668,6 +705,11 @@ impl TokenSink for Sink {
         st.last_line = line;
         match token {
             Token::TagToken(tag) => {
+                // The tag that ends a note (its end tag, or the start of the
+                // next item): the note's held-back URLs close its last line.
+                if st.skip.is_none() && st.note_end.is_some_and(|e| st.tag >= e) {
+                    st.emit_linked_urls();
+                }
                 let result = match tag.kind {
                     TagKind::StartTag => st.start(&tag, line),
                     TagKind::EndTag => {
@@ -739,7 +781,7 @@ mod tests {
                 (6, "参考文献".to_string()),
                 (8, "[1] 外務省「題」".to_string()),
                 (9, "    http://a.jp/x.html".to_string()),
-                (10, "[2] Jiji, “T,” link https://b.jp/y.".to_string()),
+                (10, "[2] Jiji, “T,” link. https://b.jp/y".to_string()),
             ]
         );
         let read = lines(html);
@@ -851,6 +893,28 @@ mod tests {
             "[1] \"Title A\". Work. Retrieved 2016-05-01. A comment. http://a.example/x"
         );
         assert_eq!(read.reference_end, Some(read.lines.len()));
+    }
+
+    #[test]
+    fn a_note_without_cite_reads_its_link_after_the_rest_of_the_citation() {
+        // The link is the title; the work and the date follow it, past a box
+        // a browser extension put inside the note. Two links are two sources.
+        let page = "<p>Claim.<sup><a href=\"#n1\">[1]</a></sup> More.<sup><a href=\"#n2\">[2]</a></sup></p><ol>\
+<li id=\"n1\">July, <a href=\"https://a.example/review\">\"A review\"</a><div class=\"shield\"></div>. <i>The Reporter</i>, September 8, 2019.</li>\
+<li id=\"n2\"><a href=\"https://b.example/1\">One</a>, 2018; <a href=\"https://c.example/2\">Two</a>, 2019.</li></ol>";
+        let read = lines(page);
+        let notes: Vec<&str> = read.lines[read.reference_start.unwrap()..]
+            .iter()
+            .map(|l| l.text.as_ref())
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                "[1] July, \"A review\"",
+                "    . The Reporter, September 8, 2019. https://a.example/review",
+                "[2] One, 2018; https://b.example/1 Two, 2019. https://c.example/2",
+            ]
+        );
     }
 
     #[test]
