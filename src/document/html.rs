@@ -160,6 +160,8 @@ struct State {
     note_end: Option<usize>,
     /// Nothing of the note's text read yet: its own label (`1`, `↑1`) is not its text.
     note_fresh: bool,
+    /// The note being read has a quoted title already.
+    note_titled: bool,
     /// The notes' lines, kept apart and put after the body at the end: a
     /// page may have text after its notes, or notes under each section.
     note_lines: Vec<Line<'static>>,
@@ -262,6 +264,9 @@ impl State {
     }
 
     fn push_inline(&mut self, s: &str, line: u64) {
+        if self.note_end.is_some() && s.contains(['"', '“', '「', '『']) {
+            self.note_titled = true;
+        }
         if self.cur_line == 0 && !s.trim_matches(is_html_space).is_empty() {
             // The token is reported on the line where it ends; count back to where its text starts.
             let first = s.find(|c: char| !is_html_space(c)).unwrap_or(0);
@@ -347,6 +352,7 @@ impl State {
             self.footnote_item = true;
             self.note_end = Some(end);
             self.note_fresh = true;
+            self.note_titled = false;
             return result;
         }
         match name {
@@ -425,11 +431,14 @@ impl State {
             // A book's title is in italics, not quotes (CS1's `citation book`):
             // the first italics of a citation with no quoted title is its title.
             // (Often the title is also the link: `<a href=…><i>Title</i></a>`.)
-            "i" if self.cite.is_some() && !self.italic_title => {
+            "i" if (self.cite.is_some() || self.note_end.is_some()) && !self.italic_title => {
                 let quotes = ['"', '“', '「', '『'];
-                let so_far = self.cur.get(self.cite_start..).unwrap_or("");
+                let titled = match self.cite {
+                    Some(_) => self.cur.get(self.cite_start..).unwrap_or("").contains(quotes),
+                    None => self.note_titled,
+                };
                 let in_link = self.anchor.as_ref().is_some_and(|a| a.text.contains(quotes));
-                if !so_far.contains(quotes) && !in_link {
+                if !titled && !in_link {
                     self.inline_text("“");
                     self.italic_title = true;
                 }
@@ -499,6 +508,31 @@ impl State {
                     if !a.backlink && !own_label && !text.is_empty() {
                         self.note_fresh = false;
                     }
+                    // A linked work's title is the link's text, when the
+                    // citation quotes none (CS1's reports and web pages,
+                    // `<a href=…>The state of the environment</a>`).
+                    let quotes = ['"', '“', '「', '『'];
+                    let titled = match self.cite {
+                        Some(_) => self.cur.get(self.cite_start..).unwrap_or("").contains(quotes),
+                        None => self.note_titled,
+                    };
+                    let in_citation = self.cite.is_some() || self.note_end.is_some();
+                    let text = if in_citation
+                        && a.href.is_some()
+                        && a.marker.is_none()
+                        && !titled
+                        && !self.italic_title
+                        && !text.contains(quotes)
+                        && !text.contains("://")
+                        && text.chars().count() >= 4
+                    {
+                        format!("“{text}”")
+                    } else {
+                        text
+                    };
+                    if self.note_end.is_some() && text.contains(quotes) {
+                        self.note_titled = true;
+                    }
                     let piece = match (a.marker, a.href) {
                         _ if a.backlink || own_label => String::new(),
                         (Some(n), _) => format!("[{n}]"),
@@ -552,6 +586,9 @@ impl State {
             "i" if self.italic_title => {
                 self.inline_text("”");
                 self.italic_title = false;
+                if self.note_end.is_some() {
+                    self.note_titled = true;
+                }
             }
             "cite" => {
                 if self.italic_title {
@@ -899,9 +936,10 @@ mod tests {
     fn a_note_without_cite_reads_its_link_after_the_rest_of_the_citation() {
         // The link is the title; the work and the date follow it, past a box
         // a browser extension put inside the note. Two links are two sources.
-        let page = "<p>Claim.<sup><a href=\"#n1\">[1]</a></sup> More.<sup><a href=\"#n2\">[2]</a></sup></p><ol>\
+        let page = "<p>Claim.<sup><a href=\"#n1\">[1]</a></sup> More.<sup><a href=\"#n2\">[2]</a></sup><sup><a href=\"#n3\">[3]</a></sup></p><ol>\
 <li id=\"n1\">July, <a href=\"https://a.example/review\">\"A review\"</a><div class=\"shield\"></div>. <i>The Reporter</i>, September 8, 2019.</li>\
-<li id=\"n2\"><a href=\"https://b.example/1\">One</a>, 2018; <a href=\"https://c.example/2\">Two</a>, 2019.</li></ol>";
+<li id=\"n2\"><a href=\"https://b.example/1\">Report one</a>, 2018; <a href=\"https://c.example/2\">Report two</a>, 2019.</li>\
+<li id=\"n3\"><a href=\"https://d.example/v\"><i>Visualizing</i> A blog, 2015</a></li></ol>";
         let read = lines(page);
         let notes: Vec<&str> = read.lines[read.reference_start.unwrap()..]
             .iter()
@@ -912,7 +950,9 @@ mod tests {
             [
                 "[1] July, \"A review\"",
                 "    . The Reporter, September 8, 2019. https://a.example/review",
-                "[2] One, 2018; https://b.example/1 Two, 2019. https://c.example/2",
+                // A link's text is the title when nothing else is quoted; italics are, first.
+                "[2] “Report one”, 2018; https://b.example/1 Report two, 2019. https://c.example/2",
+                "[3] “Visualizing” A blog, 2015 https://d.example/v",
             ]
         );
     }
