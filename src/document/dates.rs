@@ -211,9 +211,14 @@ fn date_patterns(b: &str) -> Vec<String> {
     ]
 }
 
-/// A bare year, used only when no fuller date is found.
+/// A bare year, used only when no fuller date is found: 19xx or 20xx, or
+/// an older one in parentheses, as a citation writes it after its author
+/// (`Brunner, Thomas (1851).`); a bare 1851 is as often a count.
 fn year_pattern(b: &str) -> Vec<String> {
-    vec![format!(r"{b}(?P<y>(?:19|20)[0-9]{{2}}){b}")]
+    vec![
+        format!(r"{b}(?P<y>(?:19|20)[0-9]{{2}}){b}"),
+        r"\((?P<y>1[5-8][0-9]{2})\)".to_string(),
+    ]
 }
 
 /// The patterns as written, with Unicode word boundaries (`年` is a word
@@ -939,6 +944,13 @@ mod tests {
 
     fn span(s: &str) -> DateSpan {
         find_first(s).unwrap_or_else(|| panic!("no date in {s:?}")).span
+    }
+
+    #[test]
+    fn an_old_year_counts_in_parentheses_only() {
+        assert_eq!(span("Brunner, Thomas (1851). The Great Journey").to_string(), "1851");
+        assert!(find_first("It took 1851 people and 1620 boats.").is_none());
+        assert_eq!(span("Baker (2010) [1966]").to_string(), "2010");
     }
 
     #[test]
