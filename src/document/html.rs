@@ -61,6 +61,9 @@ const BLOCKS: &[&str] = &[
     "address",
 ];
 
+/// The quotation marks that open a citation's title.
+const QUOTES: [char; 4] = ['"', '“', '「', '『'];
+
 /// Classes and ids of a page's chrome: the skin's navigation, edit links,
 /// navigation boxes, category links, and MediaWiki's hidden citation
 /// metadata and maintenance messages. Neither citation nor body text.
@@ -264,7 +267,7 @@ impl State {
     }
 
     fn push_inline(&mut self, s: &str, line: u64) {
-        if self.note_end.is_some() && s.contains(['"', '“', '「', '『']) {
+        if self.note_end.is_some() && s.contains(QUOTES) {
             self.note_titled = true;
         }
         if self.cur_line == 0 && !s.trim_matches(is_html_space).is_empty() {
@@ -340,7 +343,6 @@ impl State {
         if let Some((n, end)) = item {
             // A note: `[n] ` and its text, as a reference item reads in text.
             self.flush();
-            self.emit_cited_urls();
             if name == "li" {
                 self.li_depth += 1;
                 if let Some(list) = self.lists.last_mut() {
@@ -388,7 +390,8 @@ impl State {
             }
             "a" => {
                 let href = attr("href");
-                let marker = self.notes.markers.get(&self.tag).map(|n| n.to_string());
+                let number = self.notes.markers.get(&self.tag).copied();
+                let marker = number.map(|n| n.to_string());
                 // A link from a note back up to its marker (`↩`, `^`).
                 let backlink = self.notes.backlinks.contains(&self.tag) && self.in_notes();
                 // A page that marks its external links (MediaWiki's `external`
@@ -408,11 +411,11 @@ impl State {
                 if href.is_some() && self.note_end.is_some() && self.cite.is_none() {
                     self.emit_linked_urls();
                 }
-                if let Some(n) = self.notes.markers.get(&self.tag) {
+                if let Some(n) = number {
                     // `<sup><a href="#fn1">1</a></sup>`: the anchor makes the marker.
                     self.sup = None;
                     if self.note_end.is_some() {
-                        self.out.note_markers.push((line.max(1) as usize, *n));
+                        self.out.note_markers.push((line.max(1) as usize, n));
                     }
                 }
                 self.anchor = Some(Anchor {
@@ -432,13 +435,8 @@ impl State {
             // the first italics of a citation with no quoted title is its title.
             // (Often the title is also the link: `<a href=…><i>Title</i></a>`.)
             "i" if (self.cite.is_some() || self.note_end.is_some()) && !self.italic_title => {
-                let quotes = ['"', '“', '「', '『'];
-                let titled = match self.cite {
-                    Some(_) => self.cur.get(self.cite_start..).unwrap_or("").contains(quotes),
-                    None => self.note_titled,
-                };
-                let in_link = self.anchor.as_ref().is_some_and(|a| a.text.contains(quotes));
-                if !titled && !in_link {
+                let in_link = self.anchor.as_ref().is_some_and(|a| a.text.contains(QUOTES));
+                if !self.has_title() && !in_link {
                     self.inline_text("“");
                     self.italic_title = true;
                 }
@@ -511,18 +509,12 @@ impl State {
                     // A linked work's title is the link's text, when the
                     // citation quotes none (CS1's reports and web pages,
                     // `<a href=…>The state of the environment</a>`).
-                    let quotes = ['"', '“', '「', '『'];
-                    let titled = match self.cite {
-                        Some(_) => self.cur.get(self.cite_start..).unwrap_or("").contains(quotes),
-                        None => self.note_titled,
-                    };
-                    let in_citation = self.cite.is_some() || self.note_end.is_some();
-                    let text = if in_citation
+                    let text = if self.in_notes()
                         && a.href.is_some()
                         && a.marker.is_none()
-                        && !titled
+                        && !self.has_title()
                         && !self.italic_title
-                        && !text.contains(quotes)
+                        && !text.contains(QUOTES)
                         && !text.contains("://")
                         && text.chars().count() >= 4
                     {
@@ -530,7 +522,7 @@ impl State {
                     } else {
                         text
                     };
-                    if self.note_end.is_some() && text.contains(quotes) {
+                    if self.note_end.is_some() && text.contains(QUOTES) {
                         self.note_titled = true;
                     }
                     let piece = match (a.marker, a.href) {
@@ -666,10 +658,17 @@ impl State {
         self.cite.is_some() || self.note_end.is_some()
     }
 
+    /// Whether the citation being read (a `<cite>`, else a note) has a quoted title already.
+    fn has_title(&self) -> bool {
+        match self.cite {
+            Some(_) => self.cur.get(self.cite_start..).unwrap_or("").contains(QUOTES),
+            None => self.note_titled,
+        }
+    }
+
     /// After each tag: a note or the list of notes may have ended at it.
     fn after_tag(&mut self) {
         if self.note_end.is_some_and(|e| self.tag >= e) {
-            self.emit_linked_urls();
             self.flush();
             self.separate();
             self.note_end = None;
@@ -744,7 +743,7 @@ impl TokenSink for Sink {
             Token::TagToken(tag) => {
                 // The tag that ends a note (its end tag, or the start of the
                 // next item): the note's held-back URLs close its last line.
-                if st.skip.is_none() && st.note_end.is_some_and(|e| st.tag >= e) {
+                if st.note_end.is_some_and(|e| st.tag >= e) {
                     st.emit_linked_urls();
                 }
                 let result = match tag.kind {

@@ -106,7 +106,7 @@ struct Open {
 #[derive(Clone, Copy)]
 struct Block {
     end: Option<usize>,
-    /// The note list around it: its start tag, its end tag, whether it is an `<ol>`.
+    /// The start tag of the note list around it.
     list: Option<usize>,
 }
 
@@ -123,9 +123,11 @@ struct Scan {
     /// id or name → (start tag of the element holding it, its note block).
     targets: HashMap<String, (usize, Option<usize>)>,
     blocks: HashMap<usize, Block>,
-    /// Each note list's children, and the position of each in its list.
+    /// Each list item's position in its list (`<li value>` counts).
     ordinals: HashMap<usize, u32>,
+    /// Each note list's own blocks, by its start tag.
     children: HashMap<usize, Vec<usize>>,
+    /// The `<ol>`s among the lists.
     ordered: HashSet<usize>,
     links: Vec<Link>,
     open_link: Option<usize>,
@@ -439,6 +441,8 @@ fn plan(scan: Scan) -> Notes {
     // Numeric labels first, list after list; a list that starts again numbers on.
     let mut number: HashMap<usize, u32> = HashMap::new();
     let mut offset: HashMap<Option<usize>, u32> = HashMap::new();
+    // Asked once per list, not once per uncited note in it.
+    let mut by_position: HashMap<Option<usize>, bool> = HashMap::new();
     let mut max = 0u32;
     for &b in &all {
         let list = scan.blocks[&b].list;
@@ -450,7 +454,13 @@ fn plan(scan: Scan) -> Notes {
                 .filter(|l| scan.ordered.contains(l))
                 .and_then(|_| scan.ordinals.get(&b))
             {
-                Some(&o) if list_numbered_by_position(&scan, &cited, list) => o,
+                Some(&o)
+                    if *by_position
+                        .entry(list)
+                        .or_insert_with(|| list_numbered_by_position(&scan, &cited, list)) =>
+                {
+                    o
+                }
                 _ => continue,
             },
         };
@@ -482,18 +492,13 @@ fn plan(scan: Scan) -> Notes {
         let end = scan.blocks[&b].end.unwrap_or(usize::MAX);
         notes.items.insert(b, (number[&b], end));
     }
-    notes.remarks = cited
-        .iter()
-        .filter(|(_, l)| matches!(l, Label::Named(_)))
-        .map(|(b, _)| number[b])
-        .collect();
-    notes.labels = cited
-        .iter()
-        .filter_map(|(b, l)| match l {
-            Label::Named(s) => Some((number[b], s.clone())),
-            Label::Number(_) => None,
-        })
-        .collect();
+    // A note with a label that is not a number is a notes group's remark, and keeps its label for messages.
+    for (b, l) in &cited {
+        if let Label::Named(s) = l {
+            notes.remarks.push(number[b]);
+            notes.labels.push((number[b], s.clone()));
+        }
+    }
     // `all` is in page order and notes do not overlap: each onward link's note is the last one starting before it.
     for tag in onward {
         let i = all.partition_point(|&b| b < tag);

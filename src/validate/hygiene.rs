@@ -21,10 +21,10 @@ pub fn check(doc: &Document) -> Vec<Finding> {
     let remarks = citing * 2 < doc.references.len();
     for r in &doc.references {
         let many = r.sources.len() > 1;
+        // The reader may know a note for a remark, or for a short
+        // citation of an entry listed elsewhere (`King 2003, p. 41.`).
+        let remark = remarks || doc.remarks.binary_search(&r.number).is_ok();
         for (i, s) in r.sources.iter().enumerate() {
-            // The reader may know a note for a remark, or for a short
-            // citation of an entry listed elsewhere (`King 2003, p. 41.`).
-            let remark = remarks || doc.remarks.binary_search(&r.number).is_ok();
             // Written only when a finding needs it.
             let which = || {
                 if many {
@@ -121,12 +121,15 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                                 Kind::DuplicateUrl,
                                 file,
                                 u.line,
-                                format!("the URL {} is also cited by reference [{n}]", u.url),
+                                format!("the URL {} is also cited by reference {}", u.url, doc.footnote(n)),
                             )
                             .footnote(r.number)
                             .url(&u.url)
                             .related(file, line)
-                            .suggest(format!("cite reference [{n}] again instead of repeating it")),
+                            .suggest(format!(
+                                "cite reference {} again instead of repeating it",
+                                doc.footnote(n)
+                            )),
                         );
                     }
                     Entry::Occupied(_) => {}
