@@ -116,6 +116,46 @@ Again [the introduction](guide/intro.md).
 }
 
 #[test]
+fn a_link_to_the_page_a_markdown_source_builds_is_alive() {
+    // mdBook, Jekyll and Hugo build `drop.html` from `drop.md`; the sources
+    // link to the built page. An HTML page linking to a missing `.html`
+    // gets no such reading: it is the built site.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("drop.md"), "# Drop\n").unwrap();
+    std::fs::write(d.join("chapter.md"), "See [Drop](drop.html) and [Gone](gone.html).\n").unwrap();
+    std::fs::write(
+        d.join("page.html"),
+        "<html><body><p><a href=\"drop.html\">Drop</a></p></body></html>",
+    )
+    .unwrap();
+    let run = |file: &str| {
+        let o = check(&CheckOptions {
+            documents: vec![d.join(file)],
+            offline: true,
+            config: Some("/dev/null".into()),
+            ..CheckOptions::default()
+        })
+        .unwrap();
+        let mut dead: Vec<String> = o
+            .run
+            .findings
+            .iter()
+            .filter(|f| f.kind == Kind::LinkDead)
+            .map(|f| f.message.clone())
+            .collect();
+        dead.sort();
+        dead
+    };
+    let md = run("chapter.md");
+    assert_eq!(md.len(), 1, "{md:?}");
+    assert!(md[0].contains("gone.html"), "{md:?}");
+    let html = run("page.html");
+    assert_eq!(html.len(), 1, "{html:?}");
+    assert!(html[0].contains("drop.html"), "{html:?}");
+}
+
+#[test]
 fn a_chapter_whose_notes_are_remarks_gets_no_citation_warnings() {
     // A book's notes explain; they cite nothing. Defined under their
     // paragraph, they do not swallow the text after them.

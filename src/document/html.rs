@@ -168,6 +168,13 @@ struct State {
     /// The notes' lines, kept apart and put after the body at the end: a
     /// page may have text after its notes, or notes under each section.
     note_lines: Vec<Line<'static>>,
+    /// The note being read: its number, whether it holds a `<cite>`, and
+    /// whether it links to the web.
+    note: Option<(u32, bool, bool)>,
+    /// Notes read so far that hold a `<cite>`, and those that hold neither
+    /// a `<cite>` nor a web link.
+    cite_notes: usize,
+    bare_notes: Vec<u32>,
 }
 
 impl State {
@@ -355,6 +362,7 @@ impl State {
             self.note_end = Some(end);
             self.note_fresh = true;
             self.note_titled = false;
+            self.note = Some((n, false, false));
             return result;
         }
         match name {
@@ -390,6 +398,11 @@ impl State {
             }
             "a" => {
                 let href = attr("href");
+                // An address written whole names another site; a relative
+                // one is the site's own page (a wikilink), cited by nobody.
+                let to_web = href
+                    .as_deref()
+                    .is_some_and(|h| matches!(LinkTarget::of(h), LinkTarget::Web(_)) || h.trim().starts_with("//"));
                 let number = self.notes.markers.get(&self.tag).copied();
                 let marker = number.map(|n| n.to_string());
                 // A link from a note back up to its marker (`↩`, `^`).
@@ -411,6 +424,12 @@ impl State {
                 if href.is_some() && self.note_end.is_some() && self.cite.is_none() {
                     self.emit_linked_urls();
                 }
+                if to_web
+                    && href.is_some()
+                    && let Some((_, _, links)) = self.note.as_mut()
+                {
+                    *links = true;
+                }
                 if let Some(n) = number {
                     // `<sup><a href="#fn1">1</a></sup>`: the anchor makes the marker.
                     self.sup = None;
@@ -427,6 +446,9 @@ impl State {
             }
             "sup" if self.anchor.is_none() => self.sup = Some(String::new()),
             "cite" if self.cite.is_none() => {
+                if let Some((_, cites, _)) = self.note.as_mut() {
+                    *cites = true;
+                }
                 self.emit_cited_urls();
                 self.cite = Some(Vec::new());
                 self.cite_start = self.cur.len();
@@ -674,6 +696,11 @@ impl State {
             self.note_end = None;
             self.note_fresh = false;
             self.indent_next = false;
+            match self.note.take() {
+                Some((_, true, _)) => self.cite_notes += 1,
+                Some((n, false, false)) => self.bare_notes.push(n),
+                _ => {}
+            }
         }
         self.tag += 1;
     }
@@ -779,6 +806,11 @@ pub fn lines(source: &str) -> Lines<'static> {
     st.flush();
     st.out.named_from = st.notes.named_from;
     st.out.remarks = std::mem::take(&mut st.notes.remarks);
+    // Only a page that marks its citations (`<cite>`, as MediaWiki's CS1
+    // does) says anything by leaving a note unmarked.
+    if st.cite_notes > 0 {
+        st.out.bare_notes = std::mem::take(&mut st.bare_notes);
+    }
     st.out.labels = std::mem::take(&mut st.notes.labels);
     if !st.note_lines.is_empty() {
         // The notes, after all the body: what follows a list of notes
@@ -953,6 +985,27 @@ mod tests {
                 "[2] “Report one”, 2018; https://b.example/1 Report two, 2019. https://c.example/2",
                 "[3] “Visualizing” A blog, 2015 https://d.example/v",
             ]
+        );
+    }
+
+    #[test]
+    fn notes_without_citation_markup_are_named_only_on_pages_that_use_it() {
+        // Note 2 has neither `<cite>` nor a link to another site (the
+        // wikilink is the site's own); note 3 links out.
+        let notes = "<p>a<sup><a href=\"#n1\">[1]</a></sup> b<sup><a href=\"#n2\">[2]</a></sup> \
+                     c<sup><a href=\"#n3\">[3]</a></sup></p><ol>\
+                     <li id=\"n1\"><cite>Ross (1994). <i>A Book</i>.</cite></li>\
+                     <li id=\"n2\">Also known as <a href=\"/wiki/R\">the ratio</a>.</li>\
+                     <li id=\"n3\"><a href=\"https://x.example/\">Notes</a> at a college</li></ol>";
+        let html = format!(
+            "<html><head><link rel=\"canonical\" href=\"https://w.example/wiki/P\"></head><body>{notes}</body></html>"
+        );
+        assert_eq!(lines(&html).bare_notes, [2]);
+        // Without a single `<cite>`, an unmarked note says nothing.
+        assert!(
+            lines(&html.replace("<cite>", "<span>").replace("</cite>", "</span>"))
+                .bare_notes
+                .is_empty()
         );
     }
 

@@ -81,6 +81,9 @@ pub struct Lines<'a> {
     pub remarks: Vec<u32>,
     /// The labels of named notes as written (`^gigabyte`, `n 1`), by the number they were given.
     pub labels: Vec<(u32, String)>,
+    /// Notes written with none of a citation's markup (no `<cite>`, no link
+    /// to another site) on a page that marks its citations with it.
+    pub bare_notes: Vec<u32>,
     /// The reader has put the notes apart, after all the body (HTML notes
     /// under each section, or a reference list with more text after it):
     /// the lines before `reference_start` are the body, whatever heading
@@ -103,6 +106,7 @@ impl<'a> Lines<'a> {
             notes_apart: false,
             remarks: Vec::new(),
             labels: Vec::new(),
+            bare_notes: Vec::new(),
         }
     }
 
@@ -171,6 +175,10 @@ pub struct Document {
     /// sorted: a missing URL, date or title is no defect there.
     #[serde(skip)]
     pub remarks: Vec<u32>,
+    /// Notes the reader saw written without a citation's markup (see
+    /// [`Lines::bare_notes`]), sorted.
+    #[serde(skip)]
+    pub bare_notes: Vec<u32>,
     /// Named notes' labels as written, sorted by number (see [`Lines::labels`]).
     #[serde(skip)]
     pub labels: Vec<(u32, Box<str>)>,

@@ -69,6 +69,11 @@ pub fn parse(
             l.dedup_by_key(|(n, _)| *n);
             l
         },
+        bare_notes: {
+            let mut r = read.bare_notes.clone();
+            r.sort_unstable();
+            r
+        },
         remarks: {
             let mut r = read.remarks.clone();
             r.sort_unstable();

@@ -297,6 +297,18 @@ pub fn check(docs: &[Document], cfg: &LinksConfig, store: &mut dyn Store, progre
     report
 }
 
+/// The Markdown source of a missing page a Markdown document links to:
+/// site generators (mdBook, Jekyll, Hugo) build `x.html` from `x.md`, and
+/// their sources link to the page they will build.
+fn built_from(doc: &Document, path: &std::path::Path) -> Option<std::path::PathBuf> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    if doc.format != crate::model::Format::Markdown || !matches!(ext.as_str(), "html" | "htm") {
+        return None;
+    }
+    let source = path.with_extension("md");
+    source.is_file().then_some(source)
+}
+
 /// Every distinct local file the documents link to, checked on the file
 /// system: present (alive) or missing (dead). A target is resolved against
 /// its document's folder, without its `#fragment` or `?query`, and
@@ -330,6 +342,8 @@ pub fn local_files(docs: &[Document]) -> Vec<LinkResult> {
             }
             let (class, evidence) = if path.exists() {
                 (LinkClass::Alive, "the local file exists".to_string())
+            } else if let Some(source) = built_from(doc, &path) {
+                (LinkClass::Alive, format!("the page is built from {}", source.display()))
             } else {
                 (LinkClass::Dead, format!("no such local file (linked as {target:?})"))
             };

@@ -23,7 +23,13 @@ pub fn check(doc: &Document) -> Vec<Finding> {
         let many = r.sources.len() > 1;
         // The reader may know a note for a remark, or for a short
         // citation of an entry listed elsewhere (`King 2003, p. 41.`).
-        let remark = remarks || doc.remarks.binary_search(&r.number).is_ok();
+        let remark = remarks
+            || doc.remarks.binary_search(&r.number).is_ok()
+            // A note the page did not mark as a citation, naming no date and
+            // no identifier, explains (`Also known as the Rayleigh–Ritz
+            // ratio.`); it does not cite a work that lacks a URL.
+            || (doc.bare_notes.binary_search(&r.number).is_ok()
+                && r.sources.iter().all(|s| s.date.is_none() && s.identifier.is_none()));
         for (i, s) in r.sources.iter().enumerate() {
             // Written only when a finding needs it.
             let which = || {
