@@ -150,8 +150,8 @@ kinds! {
     CitationOrder = "citation_order", Warning, "A footnote is first cited after a higher-numbered one.";
     NoReferenceSection = "no_reference_section", Warning, "The document has no reference-list heading.";
     // Alignment between the languages.
-    EntryFootnoteMismatch = "entry_footnote_mismatch", Error, "Paired entries cite different footnotes.";
-    EntryUnpaired = "entry_unpaired", Warning, "An entry has no counterpart in the other language.";
+    EntryFootnoteMismatch = "entry_footnote_mismatch", Error, "Paired entries (in prose, paired blocks that cite footnotes) cite different footnotes.";
+    EntryUnpaired = "entry_unpaired", Warning, "An entry (in prose, a block that cites footnotes) has no counterpart in the other language.";
     ReferenceMissingInPair = "reference_missing_in_pair", Warning, "A reference number exists in one language only.";
     FootnoteSequenceMismatch = "footnote_sequence_mismatch", Warning, "The two languages cite footnotes in a different sequence (one drops, adds or reorders a footnote).";
     SourceHostMismatch = "source_host_mismatch", Warning, "The two languages cite a source on different hosts.";
@@ -162,7 +162,7 @@ kinds! {
     DateMismatch = "date_mismatch", Error, "Paired entries give different dates.";
     ReversedDateRange = "reversed_date_range", Error, "A date range ends before it starts.";
     InvalidDate = "invalid_date", Error, "A date that does not exist (month 13, February 30).";
-    FigureMismatch = "figure_mismatch", Error, "Paired entries give different values for the same counted quantity.";
+    FigureMismatch = "figure_mismatch", Error, "Paired entries or blocks give different values for the same counted quantity.";
     // Citation completeness.
     ReferenceWithoutUrl = "reference_without_url", Warning, "A cited source has no URL.";
     ReferenceWithoutDate = "reference_without_date", Warning, "A cited source has no date.";
@@ -312,6 +312,11 @@ pub struct Citation {
     /// The footnote whose reference cites it; none for a link in the body text.
     pub footnote: Option<u32>,
     pub lang: Lang,
+    /// For a link in the body text, the block it stands in: its kind in
+    /// words (`paragraph`, `list item`) and its first line. Findings name it;
+    /// the reports' line is the link's own.
+    #[serde(skip)]
+    pub block: Option<(&'static str, usize)>,
 }
 
 /// A report format.

@@ -113,6 +113,12 @@ Again [the introduction](guide/intro.md).
     assert_eq!(dead[0].line, 4);
     assert_eq!(dead[0].footnote, None);
     assert!(dead[0].message.contains("removed.md"), "{}", dead[0].message);
+    // A body link has no footnote: the finding names its block instead.
+    assert!(
+        dead[0].message.ends_with("(in the paragraph from line 3)"),
+        "{}",
+        dead[0].message
+    );
 }
 
 #[test]

@@ -25,7 +25,7 @@ use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSin
 use regex::Regex;
 
 use super::notes::{self, Notes, VOID};
-use super::{Line, Lines, LinkTarget};
+use super::{BlockKind, Line, Lines, LinkTarget};
 
 static SUP_NUMBERS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[0-9]{1,9}(?:\s*[,\-–]\s*[0-9]{1,9})*$").expect("valid regex"));
@@ -171,6 +171,9 @@ struct State {
     /// The note being read: its number, whether it holds a `<cite>`, and
     /// whether it links to the web.
     note: Option<(u32, bool, bool)>,
+    /// The kind of block the open element makes, when the markup names one
+    /// (a heading, a table row, a quotation, a definition).
+    block_kind: Option<BlockKind>,
     /// Notes read so far that hold a `<cite>`, and those that hold neither
     /// a `<cite>` nor a web link.
     cite_notes: usize,
@@ -231,6 +234,11 @@ impl State {
         if in_note {
             self.note_lines.push(line);
         } else {
+            if let Some(kind) = self.block_kind
+                && self.out.kinds.last().is_none_or(|(l, _)| *l < line.number)
+            {
+                self.out.kinds.push((line.number, kind));
+            }
             self.out.lines.push(line);
         }
     }
@@ -492,6 +500,15 @@ impl State {
                 }
             }
             "td" | "th" => self.cur.push(' '),
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr" | "blockquote" | "dd" | "dt" => {
+                self.flush();
+                self.block_kind = Some(match name {
+                    "tr" => BlockKind::TableRow,
+                    "blockquote" => BlockKind::Quote,
+                    "dd" | "dt" => BlockKind::Definition,
+                    _ => BlockKind::Heading,
+                });
+            }
             "pre" => {
                 self.flush();
                 self.in_pre = true;
@@ -627,6 +644,11 @@ impl State {
             "pre" => {
                 self.flush();
                 self.in_pre = false;
+            }
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr" | "blockquote" | "dd" | "dt" => {
+                self.flush();
+                self.separate();
+                self.block_kind = None;
             }
             n if BLOCKS.contains(&n) => {
                 self.flush();

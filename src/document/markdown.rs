@@ -24,7 +24,7 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::{Line, Lines, LinkTarget, text};
+use super::{BlockKind, Line, Lines, LinkTarget, text};
 
 fn options() -> Options {
     Options::ENABLE_FOOTNOTES
@@ -191,6 +191,7 @@ pub fn lines(source: &str) -> Lines<'_> {
     // wherever they stand (a chapter may define each note under its paragraph).
     let mut in_definition: Vec<bool> = vec![false; count];
     let mut local_links: Vec<(usize, String)> = Vec::new();
+    let mut kinds: Vec<(usize, BlockKind)> = Vec::new();
     // The first line of the innermost open list item or footnote definition:
     // its later lines are indented so that they continue it.
     let mut open_blocks: Vec<usize> = Vec::new();
@@ -278,6 +279,18 @@ pub fn lines(source: &str) -> Lines<'_> {
                 }
             }
             Event::End(TagEnd::TableCell) => push(&mut texts, &mut links, &open_blocks, line, " "),
+            // The blocks the markup names; a line's first start wins (a
+            // quotation's first paragraph is the quotation).
+            Event::Start(Tag::Heading { .. } | Tag::TableHead | Tag::TableRow | Tag::BlockQuote(_)) => {
+                let kind = match event {
+                    Event::Start(Tag::Heading { .. }) => BlockKind::Heading,
+                    Event::Start(Tag::BlockQuote(_)) => BlockKind::Quote,
+                    _ => BlockKind::TableRow,
+                };
+                if kinds.last().is_none_or(|(l, _)| *l < line + 1) {
+                    kinds.push((line + 1, kind));
+                }
+            }
             // Code, math, HTML and comments are not prose; breaks and rules carry no text.
             _ => {}
         }
@@ -317,6 +330,7 @@ pub fn lines(source: &str) -> Lines<'_> {
         local_links,
         named_from: Some(named_from),
         notes_apart: apart,
+        kinds,
         ..Lines::default()
     }
 }

@@ -84,6 +84,11 @@ pub struct Lines<'a> {
     /// Notes written with none of a citation's markup (no `<cite>`, no link
     /// to another site) on a page that marks its citations with it.
     pub bare_notes: Vec<u32>,
+    /// Block kinds the reader knows from the markup, by the source line
+    /// where the block starts (`# Title` is a heading, a table's row a
+    /// row). A block with no entry here is a list item when it opens with a
+    /// bullet or a list number, else a paragraph. Sorted by line.
+    pub kinds: Vec<(usize, BlockKind)>,
     /// The reader has put the notes apart, after all the body (HTML notes
     /// under each section, or a reference list with more text after it):
     /// the lines before `reference_start` are the body, whatever heading
@@ -107,6 +112,7 @@ impl<'a> Lines<'a> {
             remarks: Vec::new(),
             labels: Vec::new(),
             bare_notes: Vec::new(),
+            kinds: Vec::new(),
         }
     }
 
@@ -156,6 +162,9 @@ pub struct Document {
     /// Line of the reference-list heading, if one was found.
     pub reference_heading: Option<usize>,
     pub entries: Vec<Entry>,
+    /// The body's blocks in reading order, the header's included: what
+    /// alignment pairs in prose, where there are no dated entries.
+    pub blocks: Vec<Block>,
     pub references: Vec<Reference>,
     /// URLs in the body text (before the reference list), in reading order:
     /// links that are checked like citations but belong to no footnote. Not
@@ -187,6 +196,19 @@ pub struct Document {
 }
 
 impl Document {
+    /// The links of a block.
+    pub fn block_links(&self, b: &Block) -> &[CitedUrl] {
+        self.body_links
+            .get(b.links.start as usize..b.links.end as usize)
+            .unwrap_or(&[])
+    }
+
+    /// The block a line of the body belongs to.
+    pub fn block_at(&self, line: usize) -> Option<&Block> {
+        let i = self.blocks.partition_point(|b| b.line <= line);
+        self.blocks[..i].last().filter(|b| line <= b.end_line)
+    }
+
     /// A footnote as the reader sees it: `[3]`, or a named note's label as
     /// written (`[^gigabyte]`, `[n 1]`), not the number citecheck gave it.
     pub fn footnote(&self, number: u32) -> String {
@@ -212,6 +234,60 @@ pub struct Entry {
     pub figures: SmallVec<[Figure; 1]>,
     #[serde(serialize_with = "crate::redact::ser_text")]
     pub text: Box<str>,
+}
+
+/// What a block of the body is.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockKind {
+    Heading,
+    Paragraph,
+    ListItem,
+    /// A table's row: its cells are read as one line.
+    TableRow,
+    Quote,
+    /// A term or its description in a definition list.
+    Definition,
+}
+
+impl BlockKind {
+    /// The block's kind in words, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            BlockKind::Heading => "heading",
+            BlockKind::Paragraph => "paragraph",
+            BlockKind::ListItem => "list item",
+            BlockKind::TableRow => "table row",
+            BlockKind::Quote => "quotation",
+            BlockKind::Definition => "definition",
+        }
+    }
+}
+
+/// One block of the body: a run of lines that a blank line, a bullet, a
+/// date or the markup (a heading, a table row) sets apart. A timeline entry
+/// is a block that opens with a date or a bullet; it is also in
+/// [`Document::entries`], with its date and text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub line: usize,
+    pub end_line: usize,
+    /// The footnotes it cites, in reading order, by number
+    /// ([`Document::footnote`] gives a named one's label as written);
+    /// each marker, with its own line, is in [`Document::markers`].
+    #[serde(skip_serializing_if = "SmallVec::is_empty")]
+    pub footnotes: SmallVec<[u32; 2]>,
+    /// Its links: a range of [`Document::body_links`], which are in reading order.
+    #[serde(skip)]
+    pub links: std::ops::Range<u32>,
+    /// The figures of a block that cites footnotes (the others are never
+    /// compared), unless it is an entry, which has them.
+    #[serde(skip)]
+    pub figures: SmallVec<[Figure; 1]>,
+    /// Whether the block is one of the document's entries.
+    #[serde(skip)]
+    pub entry: bool,
 }
 
 /// A footnote marker in the body, or in a note that cites a source

@@ -18,10 +18,12 @@ use regex::Regex;
 use super::normalize::{fold_width, trim};
 use super::references::{self, Piece};
 use super::{
-    Anomaly, AnomalyKind, DateSpan, Document, Entry, LineRef, Lines, Marker, Reference, dates, figures, markers,
+    Anomaly, AnomalyKind, Block, BlockKind, DateSpan, Document, Entry, LineRef, Lines, Marker, Reference, dates,
+    figures, markers,
 };
 use crate::config::ParseConfig;
 use crate::model::{Format, Lang};
+use smallvec::SmallVec;
 
 /// Parses a document's lines.
 pub fn parse(
@@ -58,6 +60,7 @@ pub fn parse(
             (None, _) => None,
         },
         entries: Vec::new(),
+        blocks: Vec::new(),
         references: Vec::new(),
         body_links: Vec::new(),
         local_links: read.local_links.clone(),
@@ -81,7 +84,7 @@ pub fn parse(
         },
         anomalies: Vec::new(),
     };
-    parse_body(read.iter().take(body_end), &mut doc);
+    parse_body(read.iter().take(body_end), &read.kinds, &mut doc);
     doc.markers
         .extend(read.note_markers.iter().map(|&(line, number)| Marker {
             number,
@@ -90,6 +93,7 @@ pub fn parse(
         }));
     // No spare capacity held while the reference list is read.
     doc.entries.shrink_to_fit();
+    doc.blocks.shrink_to_fit();
     doc.markers.shrink_to_fit();
     doc.body_links.shrink_to_fit();
     if heading.is_some() {
@@ -327,10 +331,34 @@ static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) {
+/// A block being read: the block, and its text while it may need figures.
+struct OpenBlock {
+    block: Block,
+    text: String,
+}
+
+impl OpenBlock {
+    fn close(mut self, links: usize) -> Block {
+        self.block.links.end = links as u32;
+        // Only a block that cites footnotes is ever compared, and an
+        // entry has its figures already.
+        if !self.block.footnotes.is_empty() && !self.block.entry {
+            let mut cut = self.text.len().min(FIGURE_TEXT_LIMIT);
+            while !self.text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            self.block.figures = figures::extract_folded(&self.text[..cut]);
+        }
+        self.block
+    }
+}
+
+fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, kinds: &[(usize, BlockKind)], doc: &mut Document) {
     let mut first_published: Option<DateSpan> = None;
     let mut current: Option<OpenEntry> = None;
+    let mut block: Option<OpenBlock> = None;
     for line in lines {
+        let links_before = doc.body_links.len();
         // Links anywhere in the body, the header's included, are checked too.
         if memchr::memmem::find(line.text.as_bytes(), b"://").is_some() {
             references::body_urls(line.text, line.number, &mut doc.body_links);
@@ -347,6 +375,52 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) 
         let is_entry = bullet || lead.is_some();
         // Markers count wherever they stand, the header's first paragraph too.
         let found = markers::scan_folded(&folded_line);
+        // Blocks: a blank line ends one; a bullet, a date, a kind the markup
+        // gives, or the line after a heading starts one.
+        if trim(line.text).is_empty() {
+            if let Some(b) = block.take() {
+                doc.blocks.push(b.close(links_before));
+            }
+        } else {
+            let hinted = kinds
+                .binary_search_by_key(&line.number, |(n, _)| *n)
+                .ok()
+                .map(|i| kinds[i].1);
+            let starts =
+                is_entry || hinted.is_some() || block.as_ref().is_none_or(|b| b.block.kind == BlockKind::Heading);
+            if starts {
+                if let Some(b) = block.take() {
+                    doc.blocks.push(b.close(links_before));
+                }
+                let kind = match hinted {
+                    Some(k) => k,
+                    None if bullet => BlockKind::ListItem,
+                    None => BlockKind::Paragraph,
+                };
+                block = Some(OpenBlock {
+                    block: Block {
+                        kind,
+                        line: line.number,
+                        end_line: line.number,
+                        footnotes: SmallVec::new(),
+                        links: links_before as u32..links_before as u32,
+                        figures: SmallVec::new(),
+                        entry: is_entry,
+                    },
+                    text: String::new(),
+                });
+            }
+            if let Some(b) = block.as_mut() {
+                b.block.end_line = line.number;
+                b.block.footnotes.extend(found.numbers.iter().copied());
+                if !b.block.entry {
+                    if !b.text.is_empty() {
+                        b.text.push(' ');
+                    }
+                    b.text.push_str(trim(&folded_line));
+                }
+            }
+        }
         for n in &found.numbers {
             doc.markers.push(Marker {
                 number: *n,
@@ -416,6 +490,9 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, doc: &mut Document) 
     }
     if let Some(e) = current.take() {
         doc.entries.push(finish(e));
+    }
+    if let Some(b) = block.take() {
+        doc.blocks.push(b.close(doc.body_links.len()));
     }
     if doc.published.is_none() {
         doc.published = first_published;

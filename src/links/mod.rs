@@ -211,6 +211,7 @@ pub fn targets(docs: &[Document], scope: LinkScope) -> Vec<Target> {
                         line: u.line,
                         footnote: Some(r.number),
                         lang: doc.lang,
+                        block: None,
                     });
                     if let Some(title) = &s.title
                         && !t.titles.iter().any(|t| **t == **title)
@@ -241,6 +242,7 @@ pub fn targets(docs: &[Document], scope: LinkScope) -> Vec<Target> {
                         line: u.line,
                         footnote: None,
                         lang: doc.lang,
+                        block: doc.block_at(u.line).map(|b| (b.kind.name(), b.line)),
                     });
                 }
             }
@@ -332,6 +334,7 @@ pub fn local_files(docs: &[Document]) -> Vec<LinkResult> {
                 line: *line,
                 footnote: None,
                 lang: doc.lang,
+                block: doc.block_at(*line).map(|b| (b.kind.name(), b.line)),
             };
             if let Some(&i) = by_path.get(&path) {
                 // The same file twice on one line is one place that links it.
@@ -389,7 +392,13 @@ impl LinkResult {
     pub fn findings(&self, kind: Kind, message: &str) -> impl Iterator<Item = Finding> + '_ {
         let message = message.to_string();
         self.cited_by.iter().map(move |c| {
-            Finding::new(kind, &c.file, c.line, message.clone())
+            // A body link belongs to no footnote: its block says where it stands.
+            let message = match c.block {
+                Some((what, line)) if c.footnote.is_none() && line == c.line => format!("{message} (in a {what})"),
+                Some((what, line)) if c.footnote.is_none() => format!("{message} (in the {what} from line {line})"),
+                _ => message.clone(),
+            };
+            Finding::new(kind, &c.file, c.line, message)
                 .footnote(c.footnote)
                 .url(&self.url)
         })

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use smallvec::SmallVec;
 
-use crate::document::{Document, Entry, Reference, Source, Unit};
+use crate::document::{Block, DateSpan, Document, Entry, Figure, Reference, Source, Unit};
 use crate::model::Lang;
 use crate::model::{Finding, Kind};
 
@@ -24,15 +24,71 @@ fn lang_name(l: Lang) -> &'static str {
     }
 }
 
+/// What alignment pairs: a timeline's entries, or in prose the blocks that
+/// cite footnotes.
+pub trait Aligned {
+    fn line(&self) -> usize;
+    /// The footnotes cited, in order.
+    fn footnotes(&self) -> &[u32];
+    fn date(&self) -> Option<DateSpan>;
+    /// The date as written.
+    fn date_text(&self) -> Option<&str>;
+    fn figures(&self) -> &[Figure];
+    /// What it is, in words: `entry`, `paragraph`, `list item`.
+    fn what(&self) -> &'static str;
+}
+
+impl Aligned for Entry {
+    fn line(&self) -> usize {
+        self.line
+    }
+    fn footnotes(&self) -> &[u32] {
+        &self.footnotes
+    }
+    fn date(&self) -> Option<DateSpan> {
+        self.date
+    }
+    fn date_text(&self) -> Option<&str> {
+        self.date_text.as_deref()
+    }
+    fn figures(&self) -> &[Figure] {
+        &self.figures
+    }
+    fn what(&self) -> &'static str {
+        "entry"
+    }
+}
+
+impl Aligned for &Block {
+    fn line(&self) -> usize {
+        self.line
+    }
+    fn footnotes(&self) -> &[u32] {
+        &self.footnotes
+    }
+    fn date(&self) -> Option<DateSpan> {
+        None
+    }
+    fn date_text(&self) -> Option<&str> {
+        None
+    }
+    fn figures(&self) -> &[Figure] {
+        &self.figures
+    }
+    fn what(&self) -> &'static str {
+        self.kind.name()
+    }
+}
+
 pub fn check(a: &Document, b: &Document) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (ia, ib) in pair_entries(&a.entries, &b.entries) {
-        match (ia, ib) {
-            (Some(i), Some(j)) => compare_entries(a, &a.entries[i], b, &b.entries[j], &mut out),
-            (Some(i), None) => out.push(unpaired(a, &a.entries[i], b)),
-            (None, Some(j)) => out.push(unpaired(b, &b.entries[j], a)),
-            (None, None) => {}
-        }
+    // A timeline pairs its dated entries. Prose has none (or only one side
+    // has a list): there the blocks that cite footnotes pair up, by
+    // position and by the footnotes they cite, and must cite the same ones.
+    if !a.entries.is_empty() && !b.entries.is_empty() {
+        align(a, &a.entries, b, &b.entries, &mut out);
+    } else {
+        align(a, &citing(a), b, &citing(b), &mut out);
     }
     compare_references(a, b, &mut out);
     out.extend(footnote_sequence(a, b));
@@ -103,16 +159,31 @@ fn footnote_sequence(a: &Document, b: &Document) -> Option<Finding> {
     Some(f)
 }
 
-fn unpaired(doc: &Document, e: &Entry, other: &Document) -> Finding {
+/// The blocks of a document that cite footnotes.
+fn citing(d: &Document) -> Vec<&Block> {
+    d.blocks.iter().filter(|k| !k.footnotes.is_empty()).collect()
+}
+
+fn align<U: Aligned>(a: &Document, ua: &[U], b: &Document, ub: &[U], out: &mut Vec<Finding>) {
+    for (ia, ib) in pair_entries(ua, ub) {
+        match (ia, ib) {
+            (Some(i), Some(j)) => compare_entries(a, &ua[i], b, &ub[j], out),
+            (Some(i), None) => out.push(unpaired(a, &ua[i], b)),
+            (None, Some(j)) => out.push(unpaired(b, &ub[j], a)),
+            (None, None) => {}
+        }
+    }
+}
+
+fn unpaired<U: Aligned>(doc: &Document, e: &U, other: &Document) -> Finding {
     let what = e
-        .date_text
-        .as_deref()
-        .map(|d| format!("the entry dated {d:?}"))
-        .unwrap_or_else(|| "this entry".to_string());
+        .date_text()
+        .map(|d| format!("the {} dated {d:?}", e.what()))
+        .unwrap_or_else(|| format!("this {}", e.what()));
     Finding::new(
         Kind::EntryUnpaired,
         &doc.path,
-        e.line,
+        e.line(),
         format!(
             "{what} has no counterpart in the {} version ({})",
             lang_name(other.lang),
@@ -122,24 +193,24 @@ fn unpaired(doc: &Document, e: &Entry, other: &Document) -> Finding {
 }
 
 /// Whether two entries plausibly say the same thing: same month, or the same footnotes.
-fn compatible(x: &Entry, y: &Entry) -> bool {
-    let same_month = match (x.date, y.date) {
+fn compatible<U: Aligned>(x: &U, y: &U) -> bool {
+    let same_month = match (x.date(), y.date()) {
         (Some(dx), Some(dy)) => {
             dx.start.year == dy.start.year
                 && (dx.start.month == dy.start.month || dx.start.month.is_none() || dy.start.month.is_none())
         }
         _ => false,
     };
-    same_month || (!x.footnotes.is_empty() && footnote_set(x) == footnote_set(y))
+    same_month || (!x.footnotes().is_empty() && footnote_set(x) == footnote_set(y))
 }
 
-fn footnote_set(e: &Entry) -> BTreeSet<u32> {
-    e.footnotes.iter().copied().collect()
+fn footnote_set<U: Aligned>(e: &U) -> BTreeSet<u32> {
+    e.footnotes().iter().copied().collect()
 }
 
 /// Pairs entries: by position when the counts agree, else by a linear greedy
 /// walk that skips an entry when a near neighbour matches better.
-pub fn pair_entries(a: &[Entry], b: &[Entry]) -> Vec<(Option<usize>, Option<usize>)> {
+pub fn pair_entries<U: Aligned>(a: &[U], b: &[U]) -> Vec<(Option<usize>, Option<usize>)> {
     if a.len() == b.len() {
         return (0..a.len()).map(|i| (Some(i), Some(i))).collect();
     }
@@ -185,10 +256,11 @@ fn list(ns: &BTreeSet<u32>) -> String {
     ns.iter().map(|n| format!("[{n}]")).collect::<Vec<_>>().join(", ")
 }
 
-fn compare_entries(a: &Document, ea: &Entry, b: &Document, eb: &Entry, out: &mut Vec<Finding>) {
+fn compare_entries<U: Aligned>(a: &Document, ea: &U, b: &Document, eb: &U, out: &mut Vec<Finding>) {
     let other = lang_name(a.lang);
+    let (what, what_a) = (eb.what(), ea.what());
     // The same footnotes in the same order need no sets.
-    let (fa, fb) = if ea.footnotes == eb.footnotes {
+    let (fa, fb) = if ea.footnotes() == eb.footnotes() {
         (BTreeSet::new(), BTreeSet::new())
     } else {
         (footnote_set(ea), footnote_set(eb))
@@ -198,22 +270,22 @@ fn compare_entries(a: &Document, ea: &Entry, b: &Document, eb: &Entry, out: &mut
         let mut f = Finding::new(
             Kind::EntryFootnoteMismatch,
             &b.path,
-            eb.line,
+            eb.line(),
             format!(
-                "this entry cites {} but the {other} entry cites {}",
+                "this {what} cites {} but the {other} {what_a} cites {}",
                 list(&fb),
                 list(&fa)
             ),
         )
-        .related(&a.path, ea.line);
+        .related(&a.path, ea.line());
         if let Some(&n) = diff.first() {
             f = f.footnote(n);
         }
         out.push(f);
     }
-    if let (Some(da), Some(db)) = (ea.date, eb.date) {
-        let text_a = ea.date_text.as_deref().unwrap_or_default();
-        let text_b = eb.date_text.as_deref().unwrap_or_default();
+    if let (Some(da), Some(db)) = (ea.date(), eb.date()) {
+        let text_a = ea.date_text().unwrap_or_default();
+        let text_b = eb.date_text().unwrap_or_default();
         if db.is_reversed() && !da.is_reversed() {
             // The reversed range itself is reported by the consistency check;
             // here the counterpart says what was probably meant.
@@ -221,10 +293,10 @@ fn compare_entries(a: &Document, ea: &Entry, b: &Document, eb: &Entry, out: &mut
                 Finding::new(
                     Kind::DateMismatch,
                     &b.path,
-                    eb.line,
+                    eb.line(),
                     format!("the date {text_b:?} ({db}) cannot match the {other} entry's {text_a:?} ({da})"),
                 )
-                .related(&a.path, ea.line)
+                .related(&a.path, ea.line())
                 .suggest(format!("the {other} version says {da}")),
             );
         } else if da.is_reversed() && !db.is_reversed() {
@@ -232,13 +304,13 @@ fn compare_entries(a: &Document, ea: &Entry, b: &Document, eb: &Entry, out: &mut
                 Finding::new(
                     Kind::DateMismatch,
                     &a.path,
-                    ea.line,
+                    ea.line(),
                     format!(
                         "the date {text_a:?} ({da}) cannot match the {} entry's {text_b:?} ({db})",
                         lang_name(b.lang)
                     ),
                 )
-                .related(&b.path, eb.line)
+                .related(&b.path, eb.line())
                 .suggest(format!("the {} version says {db}", lang_name(b.lang))),
             );
         } else if !da.agrees_with(&db) {
@@ -246,10 +318,10 @@ fn compare_entries(a: &Document, ea: &Entry, b: &Document, eb: &Entry, out: &mut
                 Finding::new(
                     Kind::DateMismatch,
                     &b.path,
-                    eb.line,
+                    eb.line(),
                     format!("the date {text_b:?} ({db}) differs from the {other} entry's {text_a:?} ({da})"),
                 )
-                .related(&a.path, ea.line)
+                .related(&a.path, ea.line())
                 .suggest("check the source and correct the wrong version"),
             );
         }
@@ -263,24 +335,24 @@ type Values<'e> = Vec<(f64, &'e str)>;
 /// A rule that pairs two sources.
 type PairRule<'r> = &'r dyn Fn(&Source, &Source) -> bool;
 
-fn compare_figures(a: &Document, ea: &Entry, b: &Document, eb: &Entry, out: &mut Vec<Finding>) {
+fn compare_figures<U: Aligned>(a: &Document, ea: &U, b: &Document, eb: &U, out: &mut Vec<Finding>) {
+    let (fa, fb) = (ea.figures(), eb.figures());
     // Nothing can disagree when one side gives no figure, or both give the same ones in the same order.
-    if ea.figures.is_empty()
-        || eb.figures.is_empty()
-        || (ea.figures.len() == eb.figures.len()
-            && ea
-                .figures
+    if fa.is_empty()
+        || fb.is_empty()
+        || (fa.len() == fb.len()
+            && fa
                 .iter()
-                .zip(eb.figures.iter())
+                .zip(fb.iter())
                 .all(|(x, y)| x.unit == y.unit && same(x.value, y.value)))
     {
         return;
     }
     let mut by_unit: BTreeMap<Unit, (Values, Values)> = BTreeMap::new();
-    for f in &ea.figures {
+    for f in fa {
         by_unit.entry(f.unit).or_default().0.push((f.value, f.text.as_str()));
     }
-    for f in &eb.figures {
+    for f in fb {
         by_unit.entry(f.unit).or_default().1.push((f.value, f.text.as_str()));
     }
     for (unit, (mut xa, mut xb)) in by_unit {
@@ -301,16 +373,17 @@ fn compare_figures(a: &Document, ea: &Entry, b: &Document, eb: &Entry, out: &mut
             Finding::new(
                 Kind::FigureMismatch,
                 &b.path,
-                eb.line,
+                eb.line(),
                 format!(
-                    "{} {} here but {} in the {} entry",
+                    "{} {} here but {} in the {} {}",
                     unit.as_str(),
                     show(&xb),
                     show(&xa),
-                    lang_name(a.lang)
+                    lang_name(a.lang),
+                    ea.what()
                 ),
             )
-            .related(&a.path, ea.line)
+            .related(&a.path, ea.line())
             .suggest("check the source and correct the wrong figure"),
         );
     }
