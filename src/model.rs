@@ -249,10 +249,13 @@ pub struct Finding {
     /// 1-based line.
     pub line: usize,
     /// The footnote / reference number concerned, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footnote: Option<u32>,
     pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
     /// The other language's place, for findings about a pair.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Location>,
     /// The URL concerned, if any (credentials redacted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -310,6 +313,7 @@ pub struct Citation {
     pub file: String,
     pub line: usize,
     /// The footnote whose reference cites it; none for a link in the body text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footnote: Option<u32>,
     pub lang: Lang,
     /// For a link in the body text, the block it stands in: its kind in

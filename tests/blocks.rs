@@ -23,10 +23,14 @@ fn run(files: &[(&str, &str)]) -> (tempfile::TempDir, citecheck::run::Run) {
     (dir, o.run)
 }
 
-fn kinds(doc: &citecheck::document::Document) -> Vec<(BlockKind, usize, usize, Vec<u32>)> {
+fn footnotes(doc: &citecheck::document::Document, b: &citecheck::document::Block) -> Vec<u32> {
+    doc.block_markers(b).iter().map(|m| m.number).collect()
+}
+
+fn kinds(doc: &citecheck::document::Document) -> Vec<(BlockKind, u32, u32, Vec<u32>)> {
     doc.blocks
         .iter()
-        .map(|b| (b.kind, b.line, b.end_line, b.footnotes.to_vec()))
+        .map(|b| (b.kind, b.line, b.end_line, footnotes(doc, b)))
         .collect()
 }
 
@@ -83,10 +87,11 @@ fn html_and_text_blocks_follow_the_markup_and_the_blank_lines() {
                 <ol><li id=\"fn1\">A note.</li></ol></body></html>";
     let text = "Title\n\nFirst paragraph.[1]\nIts second line.\n\n• a bullet\n\nReferences:\n[1] A note.\n";
     let (_dir, run) = run(&[("a.html", html), ("b.txt", text)]);
-    let got: Vec<(BlockKind, usize, Vec<u32>)> = run.documents[0]
+    let html_doc = &run.documents[0];
+    let got: Vec<(BlockKind, u32, Vec<u32>)> = html_doc
         .blocks
         .iter()
-        .map(|b| (b.kind, b.line, b.footnotes.to_vec()))
+        .map(|b| (b.kind, b.line, footnotes(html_doc, b)))
         .collect();
     assert_eq!(
         got,
@@ -223,7 +228,7 @@ fn the_real_rust_book_translations_pair_without_findings() {
         let ja = std::fs::read_to_string(real.join(format!("rustbook-{chapter}-ja.md"))).unwrap();
         let en = std::fs::read_to_string(real.join(format!("rustbook-{chapter}-en.md"))).unwrap();
         let (_dir, run) = run(&[("ja.md", &ja), ("en.md", &en)]);
-        let citing = |d: &citecheck::document::Document| d.blocks.iter().filter(|b| !b.footnotes.is_empty()).count();
+        let citing = |d: &citecheck::document::Document| d.blocks.iter().filter(|b| !b.markers.is_empty()).count();
         assert_eq!(
             citing(&run.documents[0]),
             2,

@@ -40,7 +40,7 @@ fn bundled_pair_with_default_config() {
 
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("reports/citecheck.json")).unwrap()).unwrap();
-    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["schema_version"], 2);
     for d in json["documents"].as_array().unwrap() {
         assert_eq!(d["entries"].as_array().unwrap().len(), 28, "{}", d["path"]);
         assert_eq!(d["references"].as_array().unwrap().len(), 29, "{}", d["path"]);

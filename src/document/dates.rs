@@ -97,10 +97,26 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 /// A single date or a range of dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateSpan {
     pub start: PartialDate,
     pub end: PartialDate,
+}
+
+/// `{"start": …, "end": …}`, the end left out when it is the start (a single date).
+impl Serialize for DateSpan {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let single = self.start == self.end;
+        let mut st = s.serialize_struct("DateSpan", 2)?;
+        st.serialize_field("start", &self.start)?;
+        if single {
+            st.skip_field("end")?;
+        } else {
+            st.serialize_field("end", &self.end)?;
+        }
+        st.end()
+    }
 }
 
 impl DateSpan {

@@ -26,7 +26,7 @@ use serde::Serialize;
 use smallvec::SmallVec;
 
 pub use dates::{DateSpan, PartialDate};
-pub use figures::{Figure, Unit};
+pub use figures::{Figure, Figures, Unit};
 pub use urls::{CitedUrl, Hygiene};
 
 use crate::config::ParseConfig;
@@ -158,13 +158,22 @@ pub struct Document {
     /// Number of lines in the source file.
     pub lines: usize,
     /// The document's own publication or last-update date, from its header.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub published: Option<DateSpan>,
     /// Line of the reference-list heading, if one was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_heading: Option<usize>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub entries: Vec<Entry>,
     /// The body's blocks in reading order, the header's included: what
-    /// alignment pairs in prose, where there are no dated entries.
+    /// alignment pairs in prose, where there are no dated entries. In the
+    /// JSON through the report's own records (with their footnotes).
+    #[serde(skip)]
     pub blocks: Vec<Block>,
+    /// The figures of the blocks that cite footnotes and are no entries,
+    /// by block index, sorted; only those with figures.
+    #[serde(skip)]
+    pub block_figures: Vec<(usize, Figures)>,
     pub references: Vec<Reference>,
     /// URLs in the body text (before the reference list), in reading order:
     /// links that are checked like citations but belong to no footnote. Not
@@ -192,6 +201,7 @@ pub struct Document {
     #[serde(skip)]
     pub labels: Vec<(u32, Box<str>)>,
     /// Things the parser saw but could not read (absurd numbers, bad dates).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub anomalies: Vec<Anomaly>,
 }
 
@@ -203,10 +213,26 @@ impl Document {
             .unwrap_or(&[])
     }
 
+    /// The footnote markers of a block, in reading order.
+    pub fn block_markers(&self, b: &Block) -> &[Marker] {
+        self.markers
+            .get(b.markers.start as usize..b.markers.end as usize)
+            .unwrap_or(&[])
+    }
+
+    /// The figures of a block that cites footnotes and is no entry (an
+    /// entry has its own): the only blocks whose figures are compared.
+    pub fn block_figures(&self, index: usize) -> &[Figure] {
+        match self.block_figures.binary_search_by_key(&index, |(i, _)| *i) {
+            Ok(i) => &self.block_figures[i].1,
+            Err(_) => &[],
+        }
+    }
+
     /// The block a line of the body belongs to.
     pub fn block_at(&self, line: usize) -> Option<&Block> {
-        let i = self.blocks.partition_point(|b| b.line <= line);
-        self.blocks[..i].last().filter(|b| line <= b.end_line)
+        let i = self.blocks.partition_point(|b| b.line as usize <= line);
+        self.blocks[..i].last().filter(|b| line <= b.end_line as usize)
     }
 
     /// A footnote as the reader sees it: `[3]`, or a named note's label as
@@ -225,12 +251,16 @@ pub struct Entry {
     pub line: usize,
     /// Last line of the entry (continuation lines included).
     pub end_line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<DateSpan>,
     /// The date as written, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_text: Option<CompactString>,
     /// Footnote numbers cited by this entry, in order of appearance.
+    #[serde(skip_serializing_if = "SmallVec::is_empty")]
     pub footnotes: SmallVec<[u32; 4]>,
     /// Inline when there is at most one (most entries).
+    #[serde(skip_serializing_if = "SmallVec::is_empty")]
     pub figures: SmallVec<[Figure; 1]>,
     #[serde(serialize_with = "crate::redact::ser_text")]
     pub text: Box<str>,
@@ -268,26 +298,22 @@ impl BlockKind {
 /// date or the markup (a heading, a table row) sets apart. A timeline entry
 /// is a block that opens with a date or a bullet; it is also in
 /// [`Document::entries`], with its date and text.
-#[derive(Debug, Clone, Serialize)]
+///
+/// 28 bytes: a document may have hundreds of thousands. What it cites and
+/// links are ranges of the document's markers and links, which are in
+/// reading order; the figures of the few blocks that are ever compared are
+/// kept apart ([`Document::block_figures`]).
+#[derive(Debug, Clone)]
 pub struct Block {
     pub kind: BlockKind,
-    pub line: usize,
-    pub end_line: usize,
-    /// The footnotes it cites, in reading order, by number
-    /// ([`Document::footnote`] gives a named one's label as written);
-    /// each marker, with its own line, is in [`Document::markers`].
-    #[serde(skip_serializing_if = "SmallVec::is_empty")]
-    pub footnotes: SmallVec<[u32; 2]>,
-    /// Its links: a range of [`Document::body_links`], which are in reading order.
-    #[serde(skip)]
-    pub links: std::ops::Range<u32>,
-    /// The figures of a block that cites footnotes (the others are never
-    /// compared), unless it is an entry, which has them.
-    #[serde(skip)]
-    pub figures: SmallVec<[Figure; 1]>,
     /// Whether the block is one of the document's entries.
-    #[serde(skip)]
     pub entry: bool,
+    pub line: u32,
+    pub end_line: u32,
+    /// Its footnote markers: a range of [`Document::markers`].
+    pub markers: std::ops::Range<u32>,
+    /// Its links: a range of [`Document::body_links`].
+    pub links: std::ops::Range<u32>,
 }
 
 /// A footnote marker in the body, or in a note that cites a source
@@ -322,12 +348,20 @@ impl Reference {
 #[derive(Debug, Clone, Serialize)]
 pub struct Source {
     pub line: usize,
-    #[serde(serialize_with = "crate::redact::ser_opt_text")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::redact::ser_opt_text"
+    )]
     pub publisher: Option<Box<str>>,
-    #[serde(serialize_with = "crate::redact::ser_opt_text")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::redact::ser_opt_text"
+    )]
     pub title: Option<Box<str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<DateSpan>,
     /// Inline when there is one.
+    #[serde(skip_serializing_if = "SmallVec::is_empty")]
     pub urls: SmallVec<[CitedUrl; 1]>,
     /// The citation style the source is written in (a Japanese document may
     /// cite an English source in English style, and the reverse).

@@ -23,7 +23,6 @@ use super::{
 };
 use crate::config::ParseConfig;
 use crate::model::{Format, Lang};
-use smallvec::SmallVec;
 
 /// Parses a document's lines.
 pub fn parse(
@@ -61,6 +60,7 @@ pub fn parse(
         },
         entries: Vec::new(),
         blocks: Vec::new(),
+        block_figures: Vec::new(),
         references: Vec::new(),
         body_links: Vec::new(),
         local_links: read.local_links.clone(),
@@ -338,18 +338,24 @@ struct OpenBlock {
 }
 
 impl OpenBlock {
-    fn close(mut self, links: usize) -> Block {
-        self.block.links.end = links as u32;
+    /// Ends the block before the link `links_end` of the body (the line
+    /// that starts the next block may have added its own already).
+    fn close(mut self, doc: &mut Document, links_end: usize) {
+        self.block.links.end = links_end as u32;
+        self.block.markers.end = doc.markers.len() as u32;
         // Only a block that cites footnotes is ever compared, and an
         // entry has its figures already.
-        if !self.block.footnotes.is_empty() && !self.block.entry {
+        if !self.block.markers.is_empty() && !self.block.entry {
             let mut cut = self.text.len().min(FIGURE_TEXT_LIMIT);
             while !self.text.is_char_boundary(cut) {
                 cut -= 1;
             }
-            self.block.figures = figures::extract_folded(&self.text[..cut]);
+            let found = figures::extract_folded(&self.text[..cut]);
+            if !found.is_empty() {
+                doc.block_figures.push((doc.blocks.len(), found));
+            }
         }
-        self.block
+        doc.blocks.push(self.block);
     }
 }
 
@@ -379,7 +385,7 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, kinds: &[(usize, Blo
         // gives, or the line after a heading starts one.
         if trim(line.text).is_empty() {
             if let Some(b) = block.take() {
-                doc.blocks.push(b.close(links_before));
+                b.close(doc, links_before);
             }
         } else {
             let hinted = kinds
@@ -390,7 +396,7 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, kinds: &[(usize, Blo
                 is_entry || hinted.is_some() || block.as_ref().is_none_or(|b| b.block.kind == BlockKind::Heading);
             if starts {
                 if let Some(b) = block.take() {
-                    doc.blocks.push(b.close(links_before));
+                    b.close(doc, links_before);
                 }
                 let kind = match hinted {
                     Some(k) => k,
@@ -400,19 +406,17 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, kinds: &[(usize, Blo
                 block = Some(OpenBlock {
                     block: Block {
                         kind,
-                        line: line.number,
-                        end_line: line.number,
-                        footnotes: SmallVec::new(),
-                        links: links_before as u32..links_before as u32,
-                        figures: SmallVec::new(),
                         entry: is_entry,
+                        line: line.number as u32,
+                        end_line: line.number as u32,
+                        markers: doc.markers.len() as u32..doc.markers.len() as u32,
+                        links: links_before as u32..links_before as u32,
                     },
                     text: String::new(),
                 });
             }
             if let Some(b) = block.as_mut() {
-                b.block.end_line = line.number;
-                b.block.footnotes.extend(found.numbers.iter().copied());
+                b.block.end_line = line.number as u32;
                 if !b.block.entry {
                     if !b.text.is_empty() {
                         b.text.push(' ');
@@ -492,7 +496,8 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, kinds: &[(usize, Blo
         doc.entries.push(finish(e));
     }
     if let Some(b) = block.take() {
-        doc.blocks.push(b.close(doc.body_links.len()));
+        let links = doc.body_links.len();
+        b.close(doc, links);
     }
     if doc.published.is_none() {
         doc.published = first_published;

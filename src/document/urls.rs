@@ -34,10 +34,19 @@ pub struct CitedUrl {
 impl Serialize for CitedUrl {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("CitedUrl", 5)?;
-        st.serialize_field("raw", &crate::redact::url(&self.raw()))?;
+        // As written, when that is not the URL itself.
+        if self.raw_rest.is_empty() {
+            st.skip_field("raw")?;
+        } else {
+            st.serialize_field("raw", &crate::redact::url(&self.raw()))?;
+        }
         st.serialize_field("url", &crate::redact::url(&self.url))?;
         st.serialize_field("line", &self.line)?;
-        st.serialize_field("hygiene", &self.hygiene)?;
+        if self.hygiene.is_empty() {
+            st.skip_field("hygiene")?;
+        } else {
+            st.serialize_field("hygiene", &self.hygiene)?;
+        }
         match &self.archived {
             Some(a) => st.serialize_field("archived", &crate::redact::url(a))?,
             None => st.skip_field("archived")?,

@@ -85,14 +85,19 @@ pub struct LinkResult {
     /// The URL as cited (credentials redacted).
     pub url: String,
     pub class: LinkClass,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
     /// Every URL the request was sent to after the first, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redirect_chain: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub final_url: Option<String>,
     /// Whether the (last) redirect was permanent (301, 308).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub permanent_redirect: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// Why the class was given, in words.
     pub evidence: String,
@@ -100,13 +105,13 @@ pub struct LinkResult {
     #[serde(default)]
     pub cited_by: Vec<Citation>,
     /// Whether this result was taken from the cache instead of the network.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub from_cache: bool,
     /// Whether the page still carries the cited title (None: not compared).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_matches: Option<bool>,
     /// Whether the content type is the one cited (a PDF for a `.pdf` URL; None: not compared).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_matches: Option<bool>,
     /// The archived copy the documents already give (an archive note after every citation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -242,7 +247,7 @@ pub fn targets(docs: &[Document], scope: LinkScope) -> Vec<Target> {
                         line: u.line,
                         footnote: None,
                         lang: doc.lang,
-                        block: doc.block_at(u.line).map(|b| (b.kind.name(), b.line)),
+                        block: doc.block_at(u.line).map(|b| (b.kind.name(), b.line as usize)),
                     });
                 }
             }
@@ -334,7 +339,7 @@ pub fn local_files(docs: &[Document]) -> Vec<LinkResult> {
                 line: *line,
                 footnote: None,
                 lang: doc.lang,
-                block: doc.block_at(*line).map(|b| (b.kind.name(), b.line)),
+                block: doc.block_at(*line).map(|b| (b.kind.name(), b.line as usize)),
             };
             if let Some(&i) = by_path.get(&path) {
                 // The same file twice on one line is one place that links it.

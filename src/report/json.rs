@@ -4,12 +4,12 @@
 use serde::Serialize;
 
 use crate::archive::Snapshot;
-use crate::document::Document;
+use crate::document::{BlockKind, Document};
 use crate::links::LinkResult;
 use crate::model::Finding;
 use crate::run::{Run, Summary};
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -38,6 +38,31 @@ struct DocumentReport<'a> {
     marker_count: usize,
     #[serde(flatten)]
     doc: &'a Document,
+    blocks: Vec<BlockRecord>,
+}
+
+/// A block: its kind, its lines (`end_line` left out for a one-line block)
+/// and the footnotes it cites, in order (left out when none).
+#[derive(Serialize)]
+struct BlockRecord {
+    kind: BlockKind,
+    line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    footnotes: Vec<u32>,
+}
+
+fn blocks(d: &Document) -> Vec<BlockRecord> {
+    d.blocks
+        .iter()
+        .map(|b| BlockRecord {
+            kind: b.kind,
+            line: b.line,
+            end_line: (b.end_line != b.line).then_some(b.end_line),
+            footnotes: d.block_markers(b).iter().map(|m| m.number).collect(),
+        })
+        .collect()
 }
 
 /// Renders the JSON report.
@@ -54,6 +79,7 @@ pub fn render(run: &Run) -> String {
                 reference_count: d.references.len(),
                 marker_count: d.markers.len(),
                 doc: d,
+                blocks: blocks(d),
             })
             .collect(),
         summary: run.summary(),
@@ -63,7 +89,9 @@ pub fn render(run: &Run) -> String {
             .map(|(link, snapshot)| LinkRecord { link, snapshot })
             .collect(),
     };
-    let mut s = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    // Compact: the report of a large document set is read by programs, and
+    // indentation alone made it half again as large.
+    let mut s = serde_json::to_string(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }

@@ -59,9 +59,16 @@ impl Aligned for Entry {
     }
 }
 
-impl Aligned for &Block {
+/// A block that cites footnotes, as alignment reads it.
+pub struct CitingBlock<'d> {
+    block: &'d Block,
+    footnotes: SmallVec<[u32; 4]>,
+    figures: &'d [Figure],
+}
+
+impl Aligned for CitingBlock<'_> {
     fn line(&self) -> usize {
-        self.line
+        self.block.line as usize
     }
     fn footnotes(&self) -> &[u32] {
         &self.footnotes
@@ -73,10 +80,10 @@ impl Aligned for &Block {
         None
     }
     fn figures(&self) -> &[Figure] {
-        &self.figures
+        self.figures
     }
     fn what(&self) -> &'static str {
-        self.kind.name()
+        self.block.kind.name()
     }
 }
 
@@ -160,8 +167,17 @@ fn footnote_sequence(a: &Document, b: &Document) -> Option<Finding> {
 }
 
 /// The blocks of a document that cite footnotes.
-fn citing(d: &Document) -> Vec<&Block> {
-    d.blocks.iter().filter(|k| !k.footnotes.is_empty()).collect()
+pub fn citing(d: &Document) -> Vec<CitingBlock<'_>> {
+    d.blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| !k.markers.is_empty())
+        .map(|(i, k)| CitingBlock {
+            block: k,
+            footnotes: d.block_markers(k).iter().map(|m| m.number).collect(),
+            figures: d.block_figures(i),
+        })
+        .collect()
 }
 
 fn align<U: Aligned>(a: &Document, ua: &[U], b: &Document, ub: &[U], out: &mut Vec<Finding>) {
