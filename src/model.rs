@@ -310,7 +310,8 @@ impl Finding {
 /// A place where a URL is cited.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Citation {
-    pub file: String,
+    /// The document's path, shared by all its citations.
+    pub file: std::sync::Arc<str>,
     pub line: usize,
     /// The footnote whose reference cites it; none for a link in the body text.
     #[serde(default, skip_serializing_if = "Option::is_none")]

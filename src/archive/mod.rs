@@ -88,7 +88,7 @@ pub fn target_date(docs: &[Document], t: &Target) -> Date {
     t.cited_date
         .and_then(|d| d.first_civil())
         .or_else(|| {
-            let file = t.citations.first().map(|c| c.file.as_str());
+            let file = t.citations.first().map(|c| &*c.file);
             docs.iter()
                 .find(|d| Some(d.path.as_str()) == file)
                 .and_then(|d| d.published)
@@ -446,7 +446,7 @@ pub fn rescue(
                         if let Some(c) = l.cited_by.first() {
                             failures
                                 .entry(p.name())
-                                .or_insert((c.file.clone(), c.line, why, c.footnote));
+                                .or_insert((c.file.to_string(), c.line, why, c.footnote));
                         }
                     }
                     Answer::None => {}
@@ -480,7 +480,7 @@ pub fn rescue(
                     Err(why) => {
                         if let Some(c) = l.cited_by.first() {
                             failures.entry("save-page-now".to_string()).or_insert((
-                                c.file.clone(),
+                                c.file.to_string(),
                                 c.line,
                                 why,
                                 c.footnote,

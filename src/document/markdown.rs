@@ -35,6 +35,131 @@ fn options() -> Options {
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
 }
 
+/// How much of a source pulldown-cmark reads at once. It builds a tree of
+/// its whole input before the first event, some 7 times the input's size
+/// (85 MB for a 12.7 MB chapter of 100,000 footnotes); read in pieces, a
+/// large document's peak is one piece's. A document smaller than this is
+/// read whole.
+const PIECE: usize = 256 * 1024;
+
+/// The source cut into pieces that pulldown-cmark reads the same apart as
+/// together: a piece ends before a line that opens a new top-level block
+/// after a blank line (it starts with no indentation, so it continues no
+/// list item, note or indented code), outside fenced code, front matter and
+/// the HTML blocks that may hold blank lines (comments, `<script>`, `<pre>`,
+/// `<style>`, `<textarea>`, `<?…?>`, `<!…>`, CDATA). What crosses the cuts is
+/// resolved over the whole source: footnote labels ([`number_labels`],
+/// which reads a reference whose definition is in another piece as the
+/// literal `[^label]` it then is), and link reference definitions (passed
+/// to every piece, [`RefMap`]).
+fn pieces(source: &str, starts: &[usize], size: usize) -> Vec<std::ops::Range<usize>> {
+    if source.len() <= size {
+        return std::iter::once(0..source.len()).collect();
+    }
+    let mut out = Vec::new();
+    let mut from = 0;
+    let mut fence: Option<(u8, usize)> = None;
+    let mut html: Option<&'static str> = None;
+    let mut front: Option<&'static str> = None;
+    let mut blank_before = false;
+    for (i, &at) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(source.len());
+        let line = source[at..end].trim_end_matches(['\n', '\r']);
+        let inside = fence.is_some() || html.is_some() || front.is_some();
+        let opens_block = !line.is_empty() && !line.starts_with([' ', '\t']);
+        if !inside && blank_before && opens_block && at - from >= size {
+            out.push(from..at);
+            from = at;
+        }
+        blank_before = line.trim().is_empty();
+        if i == 0 && (line == "---" || line == "+++") {
+            front = Some(if line == "---" { "---" } else { "+++" });
+            continue;
+        }
+        if let Some(close) = front {
+            if line == close || (close == "---" && line == "...") {
+                front = None;
+            }
+            continue;
+        }
+        let t = line.trim_start_matches(' ');
+        let indent = line.len() - t.len();
+        if let Some((c, n)) = fence {
+            let run = t.bytes().take_while(|&b| b == c).count();
+            if indent < 4 && run >= n && t[run..].trim().is_empty() {
+                fence = None;
+            }
+            continue;
+        }
+        if let Some(close) = html {
+            if line.to_ascii_lowercase().contains(close) {
+                html = None;
+            }
+            continue;
+        }
+        if indent >= 4 {
+            continue;
+        }
+        let first = t.bytes().next();
+        if let Some(c @ (b'`' | b'~')) = first {
+            let run = t.bytes().take_while(|&b| b == c).count();
+            if run >= 3 && !(c == b'`' && t[run..].contains('`')) {
+                fence = Some((c, run));
+            }
+            continue;
+        }
+        if first == Some(b'<') {
+            let lower = t.to_ascii_lowercase();
+            const RAW: [(&str, &str); 4] = [
+                ("<script", "</script>"),
+                ("<pre", "</pre>"),
+                ("<style", "</style>"),
+                ("<textarea", "</textarea>"),
+            ];
+            let raw = RAW
+                .iter()
+                .find(|(open, _)| {
+                    lower.starts_with(open)
+                        && lower[open.len()..]
+                            .chars()
+                            .next()
+                            .is_none_or(|c| c == '>' || c.is_whitespace())
+                })
+                .map(|(_, close)| *close);
+            let close = if lower.starts_with("<!--") {
+                Some("-->")
+            } else if raw.is_some() {
+                raw
+            } else if lower.starts_with("<![cdata[") {
+                Some("]]>")
+            } else if lower.starts_with("<?") {
+                Some("?>")
+            } else if lower.starts_with("<!") && lower[2..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+                Some(">")
+            } else {
+                None
+            };
+            // Closed on its own first line, it holds no blank line.
+            if let Some(c) = close
+                && !lower[2..].contains(c)
+            {
+                html = Some(c);
+            }
+        }
+    }
+    out.push(from..source.len());
+    out
+}
+
+/// Link reference definitions (`[label]: URL`) of the whole source, by
+/// label folded as CommonMark matches labels (case and runs of white space
+/// do not count), for the pieces that use a label another piece defines.
+type RefMap = HashMap<String, String>;
+
+fn fold_label(label: &str) -> String {
+    label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
 /// A label as written, if it is a footnote number (`[^12]`).
 fn numeric(label: &str) -> Option<u32> {
     (!label.is_empty() && label.bytes().all(|b| b.is_ascii_digit()))
@@ -53,21 +178,32 @@ fn label_at(source: &str, at: usize) -> Option<&str> {
 /// the highest number given. References count in reading order, those that
 /// CommonMark leaves as text for want of a definition included (outside
 /// code, math and HTML), so that a reader's third note is `[3]`.
-fn number_labels(source: &str) -> (HashMap<String, u32>, u32, u32) {
+fn number_labels(source: &str, pieces: &[std::ops::Range<usize>]) -> (HashMap<String, u32>, u32, u32, RefMap) {
     let mut referenced: Vec<(usize, String)> = Vec::new();
     let mut defined: Vec<(usize, String)> = Vec::new();
     let mut not_prose: Vec<std::ops::Range<usize>> = Vec::new();
-    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
-        match event {
-            Event::FootnoteReference(l) => referenced.push((range.start, l.to_string())),
-            Event::Start(Tag::FootnoteDefinition(l)) => defined.push((range.start, l.to_string())),
-            Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_) | Tag::HtmlBlock)
-            | Event::Code(_)
-            | Event::InlineMath(_)
-            | Event::DisplayMath(_)
-            | Event::Html(_)
-            | Event::InlineHtml(_) => not_prose.push(range),
-            _ => {}
+    let mut refs = RefMap::new();
+    for piece in pieces {
+        let off = piece.start;
+        let parser = Parser::new_ext(&source[piece.clone()], options());
+        if pieces.len() > 1 {
+            for (label, def) in parser.reference_definitions().iter() {
+                refs.entry(fold_label(label)).or_insert_with(|| def.dest.to_string());
+            }
+        }
+        for (event, range) in parser.into_offset_iter() {
+            let range = range.start + off..range.end + off;
+            match event {
+                Event::FootnoteReference(l) => referenced.push((range.start, l.to_string())),
+                Event::Start(Tag::FootnoteDefinition(l)) => defined.push((range.start, l.to_string())),
+                Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_) | Tag::HtmlBlock)
+                | Event::Code(_)
+                | Event::InlineMath(_)
+                | Event::DisplayMath(_)
+                | Event::Html(_)
+                | Event::InlineHtml(_) => not_prose.push(range),
+                _ => {}
+            }
         }
     }
     // Looked up once per `[^` of the source: a set, and disjoint sorted
@@ -123,7 +259,7 @@ fn number_labels(source: &str) -> (HashMap<String, u32>, u32, u32) {
         numbers.insert(label, n);
     }
     // Every number past the highest numeric label stands for a named one.
-    (numbers, top, numeric_top.saturating_add(1))
+    (numbers, top, numeric_top.saturating_add(1), refs)
 }
 
 /// Rewrites the `[^label]` that CommonMark leaves as text (a reference with
@@ -183,10 +319,16 @@ struct OpenLink {
 
 /// Reads Markdown into logical lines.
 pub fn lines(source: &str) -> Lines<'_> {
+    lines_in_pieces(source, PIECE)
+}
+
+/// [`lines`], reading pieces of about `size` bytes at a time.
+fn lines_in_pieces(source: &str, size: usize) -> Lines<'_> {
     let index = LineIndex::new(source);
     let count = index.starts.len();
     let mut texts: Vec<String> = vec![String::new(); count];
-    let (mut numbers, mut top, named_from) = number_labels(source);
+    let pieces = pieces(source, &index.starts, size);
+    let (mut numbers, mut top, named_from, refs) = number_labels(source, &pieces);
     // The lines of footnote definitions: they are read after all the body,
     // wherever they stand (a chapter may define each note under its paragraph).
     let mut in_definition: Vec<bool> = vec![false; count];
@@ -212,7 +354,23 @@ pub fn lines(source: &str) -> Lines<'_> {
         }
         buf.push_str(s);
     };
-    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+    let refs = &refs;
+    let events = pieces.iter().flat_map(|piece| {
+        let off = piece.start;
+        // A reference-style link whose definition is in another piece.
+        let elsewhere = move |link: pulldown_cmark::BrokenLink<'_>| {
+            refs.get(&fold_label(&link.reference)).map(|dest| {
+                (
+                    pulldown_cmark::CowStr::from(dest.clone()),
+                    pulldown_cmark::CowStr::from(""),
+                )
+            })
+        };
+        Parser::new_with_broken_link_callback(&source[piece.clone()], options(), Some(elsewhere))
+            .into_offset_iter()
+            .map(move |(e, r)| (e, r.start + off..r.end + off))
+    });
+    for (event, range) in events {
         let line = index.line(range.start).min(count.saturating_sub(1));
         if count == 0 {
             break;
@@ -298,6 +456,8 @@ pub fn lines(source: &str) -> Lines<'_> {
     let (mut lines, mut notes): (Vec<Line>, Vec<Line>) = (Vec::with_capacity(count), Vec::new());
     for (i, mut t) in texts.into_iter().enumerate() {
         literal_references(&mut t, &mut numbers, &mut top);
+        // Grown piece by piece, a line's text has up to twice the room it needs.
+        t.shrink_to_fit();
         let line = Line {
             number: i + 1,
             text: Cow::Owned(t),

@@ -206,18 +206,18 @@ pub struct Document {
 }
 
 impl Document {
-    /// The links of a block.
-    pub fn block_links(&self, b: &Block) -> &[CitedUrl] {
-        self.body_links
-            .get(b.links.start as usize..b.links.end as usize)
-            .unwrap_or(&[])
+    /// The links of block `i`.
+    pub fn block_links(&self, i: usize) -> &[CitedUrl] {
+        let start = i.checked_sub(1).map_or(0, |p| self.blocks[p].links_end as usize);
+        let end = self.blocks.get(i).map_or(start, |b| b.links_end as usize);
+        self.body_links.get(start..end).unwrap_or(&[])
     }
 
-    /// The footnote markers of a block, in reading order.
-    pub fn block_markers(&self, b: &Block) -> &[Marker] {
-        self.markers
-            .get(b.markers.start as usize..b.markers.end as usize)
-            .unwrap_or(&[])
+    /// The footnote markers of block `i`, in reading order.
+    pub fn block_markers(&self, i: usize) -> &[Marker] {
+        let start = i.checked_sub(1).map_or(0, |p| self.blocks[p].markers_end as usize);
+        let end = self.blocks.get(i).map_or(start, |b| b.markers_end as usize);
+        self.markers.get(start..end).unwrap_or(&[])
     }
 
     /// The figures of a block that cites footnotes and is no entry (an
@@ -248,9 +248,9 @@ impl Document {
 /// A body entry: one bullet (or dated paragraph) of the timeline.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
-    pub line: usize,
+    pub line: u32,
     /// Last line of the entry (continuation lines included).
-    pub end_line: usize,
+    pub end_line: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<DateSpan>,
     /// The date as written, if any.
@@ -299,10 +299,12 @@ impl BlockKind {
 /// is a block that opens with a date or a bullet; it is also in
 /// [`Document::entries`], with its date and text.
 ///
-/// 28 bytes: a document may have hundreds of thousands. What it cites and
-/// links are ranges of the document's markers and links, which are in
-/// reading order; the figures of the few blocks that are ever compared are
-/// kept apart ([`Document::block_figures`]).
+/// 20 bytes: a document may have hundreds of thousands. The markers and
+/// links of the body are in reading order, and every one stands in a block:
+/// a block's are those after the previous block's, up to its own ends
+/// ([`Document::block_markers`], [`Document::block_links`]). The figures of
+/// the few blocks that are ever compared are kept apart
+/// ([`Document::block_figures`]).
 #[derive(Debug, Clone)]
 pub struct Block {
     pub kind: BlockKind,
@@ -310,10 +312,10 @@ pub struct Block {
     pub entry: bool,
     pub line: u32,
     pub end_line: u32,
-    /// Its footnote markers: a range of [`Document::markers`].
-    pub markers: std::ops::Range<u32>,
-    /// Its links: a range of [`Document::body_links`].
-    pub links: std::ops::Range<u32>,
+    /// The end of its markers in [`Document::markers`].
+    pub markers_end: u32,
+    /// The end of its links in [`Document::body_links`].
+    pub links_end: u32,
 }
 
 /// A footnote marker in the body, or in a note that cites a source

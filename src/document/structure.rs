@@ -341,11 +341,12 @@ impl OpenBlock {
     /// Ends the block before the link `links_end` of the body (the line
     /// that starts the next block may have added its own already).
     fn close(mut self, doc: &mut Document, links_end: usize) {
-        self.block.links.end = links_end as u32;
-        self.block.markers.end = doc.markers.len() as u32;
+        let cites = doc.blocks.last().map_or(0, |b| b.markers_end as usize) < doc.markers.len();
+        self.block.links_end = links_end as u32;
+        self.block.markers_end = doc.markers.len() as u32;
         // Only a block that cites footnotes is ever compared, and an
         // entry has its figures already.
-        if !self.block.markers.is_empty() && !self.block.entry {
+        if cites && !self.block.entry {
             let mut cut = self.text.len().min(FIGURE_TEXT_LIMIT);
             while !self.text.is_char_boundary(cut) {
                 cut -= 1;
@@ -409,8 +410,8 @@ fn parse_body<'b>(lines: impl Iterator<Item = LineRef<'b>>, kinds: &[(usize, Blo
                         entry: is_entry,
                         line: line.number as u32,
                         end_line: line.number as u32,
-                        markers: doc.markers.len() as u32..doc.markers.len() as u32,
-                        links: links_before as u32..links_before as u32,
+                        markers_end: 0,
+                        links_end: 0,
                     },
                     text: String::new(),
                 });
@@ -524,8 +525,8 @@ fn finish(e: OpenEntry) -> Entry {
         cut -= 1;
     }
     Entry {
-        line: e.line,
-        end_line: e.end_line,
+        line: e.line as u32,
+        end_line: e.end_line as u32,
         date: e.date,
         date_text: e.date_text,
         footnotes: e.footnotes,

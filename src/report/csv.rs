@@ -30,7 +30,7 @@ pub fn render(run: &Run) -> String {
             let row = [
                 c.footnote.map(|n| n.to_string()).unwrap_or_default(),
                 c.lang.to_string(),
-                c.file.clone(),
+                c.file.to_string(),
                 c.line.to_string(),
                 l.url.clone(),
                 l.class.to_string(),

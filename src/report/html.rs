@@ -231,7 +231,7 @@ pub fn render(run: &Run) -> String {
         for (ea, eb) in alignment::pair_entries(&a.entries, &b.entries) {
             let flagged = [(ia, ea.map(|i| &a.entries[i])), (ib, eb.map(|i| &b.entries[i]))]
                 .iter()
-                .any(|(d, e)| e.is_some_and(|e| by_place.contains_key(&(*d, e.line))));
+                .any(|(d, e)| e.is_some_and(|e| by_place.contains_key(&(*d, e.line as usize))));
             let _ = write!(out, "<tr class=\"entry{}\">", if flagged { " flagged" } else { "" });
             entry_cell(&mut out, ia, ea.map(|i| &a.entries[i]), &by_place);
             entry_cell(&mut out, ib, eb.map(|i| &b.entries[i]), &by_place);
@@ -314,12 +314,12 @@ fn entry_cell(out: &mut String, doc: usize, e: Option<&Entry>, by_place: &HashMa
         out.push_str("<td><em>no counterpart</em></td>");
         return;
     };
-    let _ = write!(out, "<td id=\"{}\">", anchor(doc, e.line));
+    let _ = write!(out, "<td id=\"{}\">", anchor(doc, e.line as usize));
     if let Some(d) = &e.date_text {
         let _ = write!(out, "<strong>{}</strong> ", escape(d));
     }
     out.push_str(&with_markers(&e.text));
-    for line in e.line..=e.end_line {
+    for line in e.line as usize..=e.end_line as usize {
         findings_html(out, by_place.get(&(doc, line)));
     }
     out.push_str("</td>");

@@ -56,11 +56,12 @@ struct BlockRecord {
 fn blocks(d: &Document) -> Vec<BlockRecord> {
     d.blocks
         .iter()
-        .map(|b| BlockRecord {
+        .enumerate()
+        .map(|(i, b)| BlockRecord {
             kind: b.kind,
             line: b.line,
             end_line: (b.end_line != b.line).then_some(b.end_line),
-            footnotes: d.block_markers(b).iter().map(|m| m.number).collect(),
+            footnotes: d.block_markers(i).iter().map(|m| m.number).collect(),
         })
         .collect()
 }

@@ -40,7 +40,7 @@ pub trait Aligned {
 
 impl Aligned for Entry {
     fn line(&self) -> usize {
-        self.line
+        self.line as usize
     }
     fn footnotes(&self) -> &[u32] {
         &self.footnotes
@@ -171,10 +171,10 @@ pub fn citing(d: &Document) -> Vec<CitingBlock<'_>> {
     d.blocks
         .iter()
         .enumerate()
-        .filter(|(_, k)| !k.markers.is_empty())
+        .filter(|&(i, _)| !d.block_markers(i).is_empty())
         .map(|(i, k)| CitingBlock {
             block: k,
-            footnotes: d.block_markers(k).iter().map(|m| m.number).collect(),
+            footnotes: d.block_markers(i).iter().map(|m| m.number).collect(),
             figures: d.block_figures(i),
         })
         .collect()

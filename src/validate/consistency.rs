@@ -14,7 +14,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
             out.push(Finding::new(
                 Kind::ReversedDateRange,
                 file,
-                e.line,
+                e.line as usize,
                 format!(
                     "the date range {:?} ends before it starts ({} to {})",
                     e.date_text.as_deref().unwrap_or_default(),
