@@ -503,6 +503,47 @@ mod tests {
         lines(md).lines.into_iter().map(|l| l.text.into_owned()).collect()
     }
 
+    /// What a reader hands on, for comparing two readings.
+    fn reading(l: &Lines<'_>) -> String {
+        format!(
+            "{:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+            l.lines.iter().map(|l| (l.number, l.text.to_string())).collect::<Vec<_>>(),
+            l.reference_start,
+            l.reference_end,
+            l.named_from,
+            {
+                let mut x = l.labels.clone();
+                x.sort();
+                x
+            },
+            l.local_links,
+            l.kinds
+        )
+    }
+
+    #[test]
+    fn a_source_read_in_pieces_reads_as_it_does_whole() {
+        let md = "---\ntitle: x\n\nmore: y\n---\n\n# Head\n\nText[^a] and [a link][far].\n\n\
+                  ```\ncode [^b]\n\n# not a heading\n```\n\n<!-- a comment\n\n[^c] is not here -->\n\n\
+                  - item one[^1]\n\n  still item one\n\n- item two\n\n<pre>\n\nraw\n</pre>\n\n\
+                  > quoted[^b]\n\n| a | b |\n|---|---|\n| 1 | 2[^1] |\n\nLast[^c].\n\n\
+                  [^a]: Note a, <https://a.example/>\n\n    more of note a\n\n[^b]: Note b.\n\n\
+                  [^1]: Note one.\n\n[far]: https://far.example/page\n";
+        let whole = lines_in_pieces(md, usize::MAX);
+        let index = LineIndex::new(md);
+        // Pieces of a few lines: every cut the rules allow is made.
+        let cuts = pieces(md, &index.starts, 1);
+        assert!(cuts.len() > 8, "{cuts:?}");
+        for c in &cuts {
+            let text = &md[c.clone()];
+            assert!(!text.contains("code [^b]\n\n# not") || text.contains("```\n"), "a fence is never cut");
+        }
+        assert_eq!(reading(&lines_in_pieces(md, 1)), reading(&whole));
+        assert_eq!(reading(&lines_in_pieces(md, 40)), reading(&whole));
+        // The link whose definition is in another piece keeps its URL.
+        assert!(reading(&whole).contains("a link https://far.example/page"), "{}", reading(&whole));
+    }
+
     #[test]
     fn footnotes_links_and_fences() {
         let md = "# Title\n\n- 2014: met.[^1] See [the site](http://a.jp/x).\n\n```\n[^9]\n```\n\n[^1]: Jiji, “T,” <http://b.jp/y.html>\n    continued\n";
