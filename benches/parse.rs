@@ -210,8 +210,12 @@ fn markdown(n: usize) {
         );
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("chapter.md");
-    std::fs::write(&path, &md).expect("write");
+    std::fs::write(dir.path().join("chapter.md"), &md).expect("write");
+    // Named as a user names it, relative to where citecheck runs (the
+    // reports repeat the path at every citation).
+    let back = std::env::current_dir().expect("cwd");
+    std::env::set_current_dir(dir.path()).expect("cd");
+    let path = std::path::PathBuf::from("chapter.md");
     let input = md.len();
     drop(md);
     let mut config = Config {
@@ -233,6 +237,7 @@ fn markdown(n: usize) {
     let elapsed = t0.elapsed().as_secs_f64();
     let peak = PEAK.load(Ordering::Relaxed) - base;
     let json = citecheck::report::render(&run, citecheck::model::ReportFormat::Json);
+    std::env::set_current_dir(back).expect("cd back");
     let mb = input as f64 / 1e6;
     println!();
     println!(

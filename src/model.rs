@@ -307,15 +307,18 @@ impl Finding {
     }
 }
 
-/// A place where a URL is cited.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A place where a URL is cited. Never read back: a stored link result
+/// keeps no citations (they are the current documents').
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Citation {
     /// The document's path, shared by all its citations.
     pub file: std::sync::Arc<str>,
     pub line: usize,
     /// The footnote whose reference cites it; none for a link in the body text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub footnote: Option<u32>,
+    /// The document's language (in the JSON, the document's entry gives it).
+    #[serde(skip)]
     pub lang: Lang,
     /// For a link in the body text, the block it stands in: its kind in
     /// words (`paragraph`, `list item`) and its first line. Findings name it;

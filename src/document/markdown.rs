@@ -507,7 +507,10 @@ mod tests {
     fn reading(l: &Lines<'_>) -> String {
         format!(
             "{:?} {:?} {:?} {:?} {:?} {:?} {:?}",
-            l.lines.iter().map(|l| (l.number, l.text.to_string())).collect::<Vec<_>>(),
+            l.lines
+                .iter()
+                .map(|l| (l.number, l.text.to_string()))
+                .collect::<Vec<_>>(),
             l.reference_start,
             l.reference_end,
             l.named_from,
@@ -536,12 +539,19 @@ mod tests {
         assert!(cuts.len() > 8, "{cuts:?}");
         for c in &cuts {
             let text = &md[c.clone()];
-            assert!(!text.contains("code [^b]\n\n# not") || text.contains("```\n"), "a fence is never cut");
+            assert!(
+                !text.contains("code [^b]\n\n# not") || text.contains("```\n"),
+                "a fence is never cut"
+            );
         }
         assert_eq!(reading(&lines_in_pieces(md, 1)), reading(&whole));
         assert_eq!(reading(&lines_in_pieces(md, 40)), reading(&whole));
         // The link whose definition is in another piece keeps its URL.
-        assert!(reading(&whole).contains("a link https://far.example/page"), "{}", reading(&whole));
+        assert!(
+            reading(&whole).contains("a link https://far.example/page"),
+            "{}",
+            reading(&whole)
+        );
     }
 
     #[test]

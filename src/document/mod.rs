@@ -184,7 +184,10 @@ pub struct Document {
     /// Links to local files, relative to the document: line and target as written.
     #[serde(skip)]
     pub local_links: Vec<(usize, String)>,
-    /// Every footnote marker in the body, in reading order.
+    /// Every footnote marker in the body, in reading order, then those made
+    /// inside notes. In the JSON with the block each stands in, the notes'
+    /// apart (`note_markers`).
+    #[serde(skip)]
     pub markers: Vec<Marker>,
     /// Numbers from here on stand for named labels (see [`Lines::named_from`]).
     #[serde(skip)]
@@ -331,7 +334,7 @@ pub struct Marker {
 }
 
 /// A numbered item of the reference list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Reference {
     pub number: u32,
     pub line: usize,
@@ -346,37 +349,87 @@ impl Reference {
     }
 }
 
+/// A reference in the JSON: a line left out is the line of what holds it
+/// (a one-line reference's `end_line`, a source on its reference's first
+/// line, a URL on its source's line), so that a large list is not mostly
+/// line numbers.
+impl Serialize for Reference {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Reference", 4)?;
+        st.serialize_field("number", &self.number)?;
+        st.serialize_field("line", &self.line)?;
+        if self.end_line == self.line {
+            st.skip_field("end_line")?;
+        } else {
+            st.serialize_field("end_line", &self.end_line)?;
+        }
+        let sources: Vec<SourceIn<'_>> = self.sources.iter().map(|src| SourceIn(src, self.line)).collect();
+        st.serialize_field("sources", &sources)?;
+        st.end()
+    }
+}
+
+/// A source in its reference, whose first line is the second field.
+struct SourceIn<'a>(&'a Source, usize);
+
+impl Serialize for SourceIn<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (src, parent) = (self.0, self.1);
+        let mut st = s.serialize_struct("Source", 8)?;
+        let text = |t: &Option<Box<str>>| t.as_deref().map(crate::redact::text);
+        if src.line == parent {
+            st.skip_field("line")?;
+        } else {
+            st.serialize_field("line", &src.line)?;
+        }
+        for (name, value) in [("publisher", text(&src.publisher)), ("title", text(&src.title))] {
+            match value {
+                Some(v) => st.serialize_field(name, &v)?,
+                None => st.skip_field(name)?,
+            }
+        }
+        match &src.date {
+            Some(d) => st.serialize_field("date", d)?,
+            None => st.skip_field("date")?,
+        }
+        if src.urls.is_empty() {
+            st.skip_field("urls")?;
+        } else {
+            let urls: Vec<urls::UrlIn<'_>> = src.urls.iter().map(|u| urls::UrlIn(u, src.line)).collect();
+            st.serialize_field("urls", &urls)?;
+        }
+        st.serialize_field("style", &src.style)?;
+        for (name, value) in [
+            ("locator", src.locator.as_deref().map(String::from)),
+            ("identifier", text(&src.identifier)),
+        ] {
+            match value {
+                Some(v) => st.serialize_field(name, &v)?,
+                None => st.skip_field(name)?,
+            }
+        }
+        st.end()
+    }
+}
+
 /// One cited work inside a reference (a reference may cite several).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Source {
     pub line: usize,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::redact::ser_opt_text"
-    )]
     pub publisher: Option<Box<str>>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::redact::ser_opt_text"
-    )]
     pub title: Option<Box<str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<DateSpan>,
     /// Inline when there is one.
-    #[serde(skip_serializing_if = "SmallVec::is_empty")]
     pub urls: SmallVec<[CitedUrl; 1]>,
     /// The citation style the source is written in (a Japanese document may
     /// cite an English source in English style, and the reverse).
     pub style: Lang,
     /// Text after the last URL (page numbers and the like).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locator: Option<Box<str>>,
     /// A standard identifier the source names (`ISBN 978-0-14-301867-4`,
     /// `doi:10.1000/x`): it is found without a URL.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::redact::ser_opt_text"
-    )]
     pub identifier: Option<Box<str>>,
 }
 

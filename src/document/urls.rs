@@ -33,21 +33,36 @@ pub struct CitedUrl {
 
 impl Serialize for CitedUrl {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        UrlIn(self, 0).serialize(s)
+    }
+}
+
+/// A URL in a source whose line is the second field: the URL's own line is
+/// left out when it is that one.
+pub struct UrlIn<'a>(pub &'a CitedUrl, pub usize);
+
+impl Serialize for UrlIn<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (u, parent) = (self.0, self.1);
         let mut st = s.serialize_struct("CitedUrl", 5)?;
         // As written, when that is not the URL itself.
-        if self.raw_rest.is_empty() {
+        if u.raw_rest.is_empty() {
             st.skip_field("raw")?;
         } else {
-            st.serialize_field("raw", &crate::redact::url(&self.raw()))?;
+            st.serialize_field("raw", &crate::redact::url(&u.raw()))?;
         }
-        st.serialize_field("url", &crate::redact::url(&self.url))?;
-        st.serialize_field("line", &self.line)?;
-        if self.hygiene.is_empty() {
+        st.serialize_field("url", &crate::redact::url(&u.url))?;
+        if u.line == parent {
+            st.skip_field("line")?;
+        } else {
+            st.serialize_field("line", &u.line)?;
+        }
+        if u.hygiene.is_empty() {
             st.skip_field("hygiene")?;
         } else {
-            st.serialize_field("hygiene", &self.hygiene)?;
+            st.serialize_field("hygiene", &u.hygiene)?;
         }
-        match &self.archived {
+        match &u.archived {
             Some(a) => st.serialize_field("archived", &crate::redact::url(a))?,
             None => st.skip_field("archived")?,
         }

@@ -99,12 +99,16 @@ pub struct LinkResult {
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
-    /// Why the class was given, in words.
+    /// Why the class was given, in words; empty (and left out of the JSON)
+    /// in an offline run, which checked no link (`summary.network`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub evidence: String,
     /// When it was checked (RFC 3339); empty, and left out, when it was not.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub checked_at: String,
-    #[serde(default)]
+    /// Where the documents cite it; not stored (a stored result is the
+    /// link's, and the current documents cite it where they do).
+    #[serde(default, skip_deserializing)]
     pub cited_by: Vec<Citation>,
     /// Whether this result was taken from the cache instead of the network.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -385,7 +389,8 @@ fn check_web(docs: &[Document], cfg: &LinksConfig, store: &mut dyn Store, progre
     let targets = targets(docs, cfg.scope);
     if !cfg.enabled {
         return LinkReport {
-            results: into_unchecked(targets, "link checking is off (--offline)"),
+            // No link has evidence of its own: the run says it is offline.
+            results: into_unchecked(targets, ""),
             network: NetworkStatus::Offline,
             ..LinkReport::default()
         };

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::archive::Snapshot;
-use crate::document::{BlockKind, Document};
+use crate::document::{BlockKind, Document, Marker};
 use crate::links::LinkResult;
 use crate::model::Finding;
 use crate::run::{Run, Summary};
@@ -38,22 +38,43 @@ struct DocumentReport<'a> {
     marker_count: usize,
     #[serde(flatten)]
     doc: &'a Document,
-    blocks: Vec<BlockRecord>,
+    blocks: Vec<BlockRecord<'a>>,
+    /// The markers made inside notes, which stand in no block of the body.
+    #[serde(skip_serializing_if = "<[Marker]>::is_empty")]
+    note_markers: &'a [Marker],
 }
 
 /// A block: its kind, its lines (`end_line` left out for a one-line block)
-/// and the footnotes it cites, in order (left out when none).
+/// and its footnote markers in reading order, each with its number and line
+/// (left out when none; a marker's line left out when it is the block's).
 #[derive(Serialize)]
-struct BlockRecord {
+struct BlockRecord<'a> {
     kind: BlockKind,
     line: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     end_line: Option<u32>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    footnotes: Vec<u32>,
+    markers: Vec<MarkerIn<'a>>,
 }
 
-fn blocks(d: &Document) -> Vec<BlockRecord> {
+/// A marker in its block, whose first line is the second field.
+struct MarkerIn<'a>(&'a Marker, u32);
+
+impl Serialize for MarkerIn<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Marker", 2)?;
+        st.serialize_field("number", &self.0.number)?;
+        if self.0.line == self.1 {
+            st.skip_field("line")?;
+        } else {
+            st.serialize_field("line", &self.0.line)?;
+        }
+        st.end()
+    }
+}
+
+fn blocks(d: &Document) -> Vec<BlockRecord<'_>> {
     d.blocks
         .iter()
         .enumerate()
@@ -61,9 +82,15 @@ fn blocks(d: &Document) -> Vec<BlockRecord> {
             kind: b.kind,
             line: b.line,
             end_line: (b.end_line != b.line).then_some(b.end_line),
-            footnotes: d.block_markers(i).iter().map(|m| m.number).collect(),
+            markers: d.block_markers(i).iter().map(|m| MarkerIn(m, b.line)).collect(),
         })
         .collect()
+}
+
+/// The markers after the body's: those made inside notes.
+fn note_markers(d: &Document) -> &[Marker] {
+    let body = d.blocks.last().map_or(0, |b| b.markers_end as usize);
+    d.markers.get(body..).unwrap_or(&[])
 }
 
 /// Renders the JSON report.
@@ -81,6 +108,7 @@ pub fn render(run: &Run) -> String {
                 marker_count: d.markers.len(),
                 doc: d,
                 blocks: blocks(d),
+                note_markers: note_markers(d),
             })
             .collect(),
         summary: run.summary(),
