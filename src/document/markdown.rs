@@ -20,7 +20,7 @@
 //!   front matter (YAML `---`, TOML `+++`) are left out.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
@@ -67,7 +67,10 @@ fn pieces(source: &str, starts: &[usize], size: usize) -> Vec<std::ops::Range<us
         let line = source[at..end].trim_end_matches(['\n', '\r']);
         let inside = fence.is_some() || html.is_some() || front.is_some();
         let opens_block = !line.is_empty() && !line.starts_with([' ', '\t']);
-        if !inside && blank_before && opens_block && at - from >= size {
+        // A footnote definition opens a block even right after a line of
+        // text (a list of notes is written without blank lines between them).
+        let definition = label_at(line, 0).is_some_and(|l| line[l.len() + 3..].starts_with(':'));
+        if !inside && (blank_before && opens_block || definition) && at - from >= size {
             out.push(from..at);
             from = at;
         }
@@ -178,9 +181,20 @@ fn label_at(source: &str, at: usize) -> Option<&str> {
 /// the highest number given. References count in reading order, those that
 /// CommonMark leaves as text for want of a definition included (outside
 /// code, math and HTML), so that a reader's third note is `[3]`.
-fn number_labels(source: &str, pieces: &[std::ops::Range<usize>]) -> (HashMap<String, u32>, u32, u32, RefMap) {
-    let mut referenced: Vec<(usize, String)> = Vec::new();
-    let mut defined: Vec<(usize, String)> = Vec::new();
+/// The labels, borrowed from the source where pulldown-cmark gives them as
+/// written (a document of 100,000 notes otherwise copies each twice over).
+type Numbers<'a> = HashMap<Cow<'a, str>, u32>;
+
+fn label<'a>(l: pulldown_cmark::CowStr<'a>) -> Cow<'a, str> {
+    match l {
+        pulldown_cmark::CowStr::Borrowed(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.to_string()),
+    }
+}
+
+fn number_labels<'a>(source: &'a str, pieces: &[std::ops::Range<usize>]) -> (Numbers<'a>, u32, u32, RefMap) {
+    let mut referenced: Vec<(usize, Cow<'a, str>)> = Vec::new();
+    let mut defined: Vec<(usize, Cow<'a, str>)> = Vec::new();
     let mut not_prose: Vec<std::ops::Range<usize>> = Vec::new();
     let mut refs = RefMap::new();
     for piece in pieces {
@@ -194,8 +208,8 @@ fn number_labels(source: &str, pieces: &[std::ops::Range<usize>]) -> (HashMap<St
         for (event, range) in parser.into_offset_iter() {
             let range = range.start + off..range.end + off;
             match event {
-                Event::FootnoteReference(l) => referenced.push((range.start, l.to_string())),
-                Event::Start(Tag::FootnoteDefinition(l)) => defined.push((range.start, l.to_string())),
+                Event::FootnoteReference(l) => referenced.push((range.start, label(l))),
+                Event::Start(Tag::FootnoteDefinition(l)) => defined.push((range.start, label(l))),
                 Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_) | Tag::HtmlBlock)
                 | Event::Code(_)
                 | Event::InlineMath(_)
@@ -206,14 +220,15 @@ fn number_labels(source: &str, pieces: &[std::ops::Range<usize>]) -> (HashMap<St
             }
         }
     }
-    // Looked up once per `[^` of the source: a set, and disjoint sorted
-    // ranges searched by halves (a list scanned each time made a document
-    // of 100,000 footnotes take 11 s).
-    let known: HashSet<usize> = referenced
+    // Looked up once per `[^` of the source: sorted positions and disjoint
+    // sorted ranges, searched by halves (a list scanned each time made a
+    // document of 100,000 footnotes take 11 s).
+    let mut known: Vec<usize> = referenced
         .iter()
         .map(|(p, _)| *p)
         .chain(defined.iter().flat_map(|(p, _)| *p..*p + 3))
         .collect();
+    known.sort_unstable();
     not_prose.sort_by_key(|r| r.start);
     let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(not_prose.len());
     for r in not_prose {
@@ -228,11 +243,11 @@ fn number_labels(source: &str, pieces: &[std::ops::Range<usize>]) -> (HashMap<St
     };
     let mut literal = Vec::new();
     for (at, _) in source.match_indices("[^") {
-        if known.contains(&at) || in_code(at) {
+        if known.binary_search(&at).is_ok() || in_code(at) {
             continue;
         }
         if let Some(label) = label_at(source, at) {
-            literal.push((at, label.to_string()));
+            literal.push((at, Cow::Borrowed(label)));
         }
     }
     referenced.extend(literal);
@@ -265,7 +280,7 @@ fn number_labels(source: &str, pieces: &[std::ops::Range<usize>]) -> (HashMap<St
 /// Rewrites the `[^label]` that CommonMark leaves as text (a reference with
 /// no definition: the reference list is written out instead, or the note is
 /// missing) into `[N]`, numbering a new named label after all others.
-fn literal_references(text: &mut String, numbers: &mut HashMap<String, u32>, top: &mut u32) {
+fn literal_references(text: &mut String, numbers: &mut Numbers<'_>, top: &mut u32) {
     if !text.contains("[^") {
         return;
     }
@@ -278,7 +293,7 @@ fn literal_references(text: &mut String, numbers: &mut HashMap<String, u32>, top
         let Some(label) = label_at(text, at) else { continue };
         let number = match numeric(label) {
             Some(v) => v,
-            None => *numbers.entry(label.to_string()).or_insert_with(|| {
+            None => *numbers.entry(Cow::Owned(label.to_string())).or_insert_with(|| {
                 *top = top.saturating_add(1);
                 *top
             }),
@@ -326,7 +341,18 @@ pub fn lines(source: &str) -> Lines<'_> {
 fn lines_in_pieces(source: &str, size: usize) -> Lines<'_> {
     let index = LineIndex::new(source);
     let count = index.starts.len();
-    let mut texts: Vec<String> = vec![String::new(); count];
+    // Each source line's text, written in place: the lines handed on, with
+    // room for the blank line put between body and notes (appending past
+    // the room would double it).
+    let mut texts: Vec<Line<'_>> = Vec::with_capacity(count + 1);
+    texts.extend((0..count).map(|i| Line {
+        number: i + 1,
+        text: Cow::Owned(String::new()),
+    }));
+    // Room for a line's text at its first piece: about its source's length
+    // (markup goes, a label may become a longer number), so that it is not
+    // regrown piece by piece to twice what it needs.
+    let room = |line: usize| index.starts.get(line + 1).map_or(source.len(), |&e| e) - index.starts[line] + 8;
     let pieces = pieces(source, &index.starts, size);
     let (mut numbers, mut top, named_from, refs) = number_labels(source, &pieces);
     // The lines of footnote definitions: they are read after all the body,
@@ -343,12 +369,15 @@ fn lines_in_pieces(source: &str, size: usize) -> Lines<'_> {
     let mut after_url: Option<usize> = None;
     // Inside code, math, HTML blocks or front matter nothing is read.
     let mut skipped = 0usize;
-    let push = |texts: &mut Vec<String>, links: &mut Vec<OpenLink>, open: &[usize], line: usize, s: &str| {
+    let push = |texts: &mut Vec<Line<'_>>, links: &mut Vec<OpenLink>, open: &[usize], line: usize, s: &str| {
         if let Some(l) = links.last_mut() {
             l.text.push_str(s);
             return;
         }
-        let buf = &mut texts[line];
+        let buf = texts[line].text.to_mut();
+        if buf.capacity() == 0 {
+            buf.reserve(room(line));
+        }
         if buf.is_empty() && open.last().is_some_and(|&first| first < line) {
             buf.push_str("    ");
         }
@@ -383,7 +412,7 @@ fn lines_in_pieces(source: &str, size: usize) -> Lines<'_> {
             _ if skipped > 0 => {}
             Event::Text(t) => {
                 if after_url.take() == Some(line) && links.is_empty() && t.starts_with(char::is_alphanumeric) {
-                    texts[line].push(' ');
+                    texts[line].text.to_mut().push(' ');
                 }
                 push(&mut texts, &mut links, &open_blocks, line, &t)
             }
@@ -395,7 +424,11 @@ fn lines_in_pieces(source: &str, size: usize) -> Lines<'_> {
                 let n = numbers.get(label.as_ref()).copied().unwrap_or(0);
                 let last = index.line(range.end.saturating_sub(1)).min(count - 1);
                 in_definition[line..=last.max(line)].fill(true);
-                texts[line].push_str(&format!("[{n}] "));
+                let buf = texts[line].text.to_mut();
+                if buf.capacity() == 0 {
+                    buf.reserve(room(line));
+                }
+                buf.push_str(&format!("[{n}] "));
                 open_blocks.push(line);
             }
             Event::Start(Tag::Item) => {
@@ -453,21 +486,15 @@ fn lines_in_pieces(source: &str, size: usize) -> Lines<'_> {
             _ => {}
         }
     }
-    let (mut lines, mut notes): (Vec<Line>, Vec<Line>) = (Vec::with_capacity(count), Vec::new());
-    for (i, mut t) in texts.into_iter().enumerate() {
-        literal_references(&mut t, &mut numbers, &mut top);
-        // Grown piece by piece, a line's text has up to twice the room it needs.
-        t.shrink_to_fit();
-        let line = Line {
-            number: i + 1,
-            text: Cow::Owned(t),
-        };
-        if in_definition[i] {
-            notes.push(line);
-        } else {
-            lines.push(line);
+    let mut lines = texts;
+    for l in &mut lines {
+        if let Cow::Owned(t) = &mut l.text {
+            literal_references(t, &mut numbers, &mut top);
+            t.shrink_to_fit();
         }
     }
+    // The notes after the body, each part in its order, moved in place.
+    let mut notes: Vec<Line> = lines.extract_if(.., |l| in_definition[l.number - 1]).collect();
     let apart = !notes.is_empty();
     let reference_start = apart.then(|| {
         lines.push(Line {
@@ -530,8 +557,8 @@ mod tests {
                   ```\ncode [^b]\n\n# not a heading\n```\n\n<!-- a comment\n\n[^c] is not here -->\n\n\
                   - item one[^1]\n\n  still item one\n\n- item two\n\n<pre>\n\nraw\n</pre>\n\n\
                   > quoted[^b]\n\n| a | b |\n|---|---|\n| 1 | 2[^1] |\n\nLast[^c].\n\n\
-                  [^a]: Note a, <https://a.example/>\n\n    more of note a\n\n[^b]: Note b.\n\n\
-                  [^1]: Note one.\n\n[far]: https://far.example/page\n";
+                  [^a]: Note a, <https://a.example/>\n\n    more of note a\n\n[^b]: Note b.\n\
+                  [^1]: Note one.\n[^x]: Note x, right after.\n\n[far]: https://far.example/page\n";
         let whole = lines_in_pieces(md, usize::MAX);
         let index = LineIndex::new(md);
         // Pieces of a few lines: every cut the rules allow is made.

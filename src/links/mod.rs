@@ -183,124 +183,196 @@ pub struct Target {
     pub cited_date: Option<crate::document::DateSpan>,
 }
 
-/// Collects the distinct URLs of a document set, in order of first citation:
-/// the reference lists' URLs, then (with `scope: all`) the body's links that
-/// no reference cites. Each URL is one target, however often it is cited.
-pub fn targets(docs: &[Document], scope: LinkScope) -> Vec<Target> {
-    // Each URL's key once, with its target's place in the list.
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut out: Vec<Target> = Vec::new();
-    let pairs = crate::validate::pairs(docs);
-    for doc in docs {
-        let other = pairs.iter().find_map(|(a, b)| {
-            if std::ptr::eq(*a, doc) {
-                Some(*b)
-            } else if std::ptr::eq(*b, doc) {
-                Some(*a)
-            } else {
-                None
-            }
-        });
-        // The other language's references by number, looked up once each
-        // (a search per reference made a pair of long lists quadratic).
-        let others: HashMap<u32, &crate::document::Reference> = other
-            .map(|o| o.references.iter().rev().map(|x| (x.number, x)).collect())
-            .unwrap_or_default();
+/// A place the documents cite a URL: the document, the reference and
+/// source when a reference cites it (none for a body link), the URL as
+/// cited, and the citation.
+struct Cited<'d> {
+    doc: usize,
+    source: Option<(&'d crate::document::Reference, &'d crate::document::Source)>,
+    url: &'d crate::document::CitedUrl,
+    citation: Citation,
+}
+
+/// Walks every citation of a checkable URL, in order: the reference lists'
+/// URLs, then (with `scope: all`) the body's links. `new` makes the entry
+/// of a URL at its first citation, `add` adds each citation to its entry
+/// (the first included). Each URL is one entry, however often it is cited;
+/// its key is borrowed from the documents, not copied.
+fn walk<'d, T>(
+    docs: &'d [Document],
+    scope: LinkScope,
+    mut new: impl FnMut(&'d crate::document::CitedUrl) -> T,
+    mut add: impl FnMut(&mut T, Cited<'d>),
+) -> Vec<T> {
+    // Room for every URL at once: grown by doubling, a list of 100,000
+    // results held its old and new room together, a third more than it
+    // needs (and the link stage is where an offline run peaks).
+    let most: usize = docs
+        .iter()
+        .map(|d| {
+            let cited: usize = d.references.iter().map(|r| r.urls().count()).sum();
+            cited + if scope == LinkScope::All { d.body_links.len() } else { 0 }
+        })
+        .sum();
+    let mut by_key: HashMap<&'d str, usize> = HashMap::with_capacity(most);
+    let mut out: Vec<T> = Vec::with_capacity(most);
+    let mut entry = |u: &'d crate::document::CitedUrl, out: &mut Vec<T>| -> usize {
+        *by_key.entry(u.key()).or_insert_with(|| {
+            out.push(new(u));
+            out.len() - 1
+        })
+    };
+    for (d, doc) in docs.iter().enumerate() {
         // One copy of the path for all the document's citations.
         let file: Arc<str> = doc.path.as_str().into();
         for r in &doc.references {
-            let paired: Vec<String> = others
-                .get(&r.number)
-                .map(|x| {
-                    x.sources
-                        .iter()
-                        .filter_map(|s| s.title.as_deref().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default();
             for s in &r.sources {
-                for u in &s.urls {
-                    if is_invalid(u) {
-                        continue;
-                    }
-                    let t = target_of(&mut by_key, &mut out, u);
-                    t.cited_date = t.cited_date.or(s.date);
-                    t.citations.push(Citation {
+                for u in s.urls.iter().filter(|u| !is_invalid(u)) {
+                    let i = entry(u, &mut out);
+                    let citation = Citation {
                         file: file.clone(),
                         line: u.line,
                         footnote: Some(r.number),
                         lang: doc.lang,
                         block: None,
-                    });
-                    if let Some(title) = &s.title
-                        && !t.titles.iter().any(|t| **t == **title)
-                    {
-                        t.titles.push(title.to_string());
-                    }
-                    for p in &paired {
-                        if !t.paired_titles.contains(p) {
-                            t.paired_titles.push(p.clone());
-                        }
-                    }
+                    };
+                    add(
+                        &mut out[i],
+                        Cited {
+                            doc: d,
+                            source: Some((r, s)),
+                            url: u,
+                            citation,
+                        },
+                    );
                 }
             }
         }
     }
     if scope == LinkScope::All {
-        for doc in docs {
+        for (d, doc) in docs.iter().enumerate() {
             let file: Arc<str> = doc.path.as_str().into();
             for u in doc.body_links.iter().filter(|u| !is_invalid(u)) {
-                let t = target_of(&mut by_key, &mut out, u);
-                // The same link twice on one line is one place that cites it.
-                let again = t
-                    .citations
-                    .last()
-                    .is_some_and(|c| c.footnote.is_none() && c.line == u.line && *c.file == *doc.path);
-                if !again {
-                    t.citations.push(Citation {
-                        file: file.clone(),
-                        line: u.line,
-                        footnote: None,
-                        lang: doc.lang,
-                        block: doc.block_at(u.line).map(|b| (b.kind.name(), b.line as usize)),
-                    });
-                }
+                let i = entry(u, &mut out);
+                let citation = Citation {
+                    file: file.clone(),
+                    line: u.line,
+                    footnote: None,
+                    lang: doc.lang,
+                    block: doc.block_at(u.line).map(|b| (b.kind.name(), b.line as usize)),
+                };
+                add(
+                    &mut out[i],
+                    Cited {
+                        doc: d,
+                        source: None,
+                        url: u,
+                        citation,
+                    },
+                );
             }
         }
     }
+    // A URL cited twice leaves room unused.
+    out.shrink_to_fit();
     out
 }
 
-/// The target of a URL, made at its first citation. The documents' archived
-/// copy stands only while every citation of the URL names one.
-fn target_of<'m>(
-    by_key: &mut HashMap<String, usize>,
-    out: &'m mut Vec<Target>,
-    u: &crate::document::CitedUrl,
-) -> &'m mut Target {
-    let i = match by_key.get(u.key()) {
-        Some(&i) => i,
-        None => {
-            by_key.insert(u.key().to_string(), out.len());
+/// Adds a citation to a list, unless it is the same body link again on the
+/// same line (one place that cites it).
+fn push_citation(list: &mut Vec<Citation>, c: Citation) {
+    let again = c.footnote.is_none()
+        && list
+            .last()
+            .is_some_and(|p| p.footnote.is_none() && p.line == c.line && p.file == c.file);
+    if !again {
+        list.push(c);
+    }
+}
+
+/// Collects the distinct URLs of a document set, in order of first citation:
+/// the reference lists' URLs, then (with `scope: all`) the body's links that
+/// no reference cites. Each URL is one target, however often it is cited.
+pub fn targets(docs: &[Document], scope: LinkScope) -> Vec<Target> {
+    let pairs = crate::validate::pairs(docs);
+    // Each document's counterpart's references by number, looked up once
+    // each (a search per reference made a pair of long lists quadratic).
+    let others: Vec<HashMap<u32, &crate::document::Reference>> = docs
+        .iter()
+        .map(|doc| {
+            let other = pairs.iter().find_map(|(a, b)| {
+                if std::ptr::eq(*a, doc) {
+                    Some(*b)
+                } else if std::ptr::eq(*b, doc) {
+                    Some(*a)
+                } else {
+                    None
+                }
+            });
+            other
+                .map(|o| o.references.iter().rev().map(|x| (x.number, x)).collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    walk(
+        docs,
+        scope,
+        |u| Target {
+            url: u.url.clone(),
             // Most URLs are cited once, with one title: room for one each
             // (an empty Vec's first push makes room for four).
-            out.push(Target {
-                url: u.url.clone(),
-                citations: Vec::with_capacity(1),
-                titles: Vec::with_capacity(1),
-                paired_titles: Vec::new(),
-                expects_pdf: url_path_is_pdf(&u.url),
-                archived: u.archived.as_deref().map(String::from),
-                cited_date: None,
-            });
-            out.len() - 1
-        }
-    };
-    let t = &mut out[i];
-    if u.archived.is_none() {
-        t.archived = None;
-    }
-    t
+            citations: Vec::with_capacity(1),
+            titles: Vec::with_capacity(1),
+            paired_titles: Vec::new(),
+            expects_pdf: url_path_is_pdf(&u.url),
+            archived: u.archived.as_deref().map(String::from),
+            cited_date: None,
+        },
+        |t, c| {
+            // The documents' archived copy stands only while every citation names one.
+            if c.url.archived.is_none() {
+                t.archived = None;
+            }
+            if let Some((r, s)) = c.source {
+                t.cited_date = t.cited_date.or(s.date);
+                if let Some(title) = &s.title
+                    && !t.titles.iter().any(|t| **t == **title)
+                {
+                    t.titles.push(title.to_string());
+                }
+                if let Some(x) = others[c.doc].get(&r.number) {
+                    for p in x.sources.iter().filter_map(|s| s.title.as_deref()) {
+                        if !t.paired_titles.iter().any(|q| q == p) {
+                            t.paired_titles.push(p.to_string());
+                        }
+                    }
+                }
+            }
+            push_citation(&mut t.citations, c.citation);
+        },
+    )
+}
+
+/// The link results of a run that checks no link (offline), made straight
+/// from the documents: each URL once, unchecked, with no evidence of its
+/// own (the run says it is offline). Building targets first would hold both
+/// lists at the peak, for nothing.
+pub fn offline(docs: &[Document], scope: LinkScope) -> Vec<LinkResult> {
+    walk(
+        docs,
+        scope,
+        |u| LinkResult {
+            archived_copy: u.archived.as_deref().map(redact::url),
+            checked_at: String::new(),
+            ..LinkResult::new(redact::url(&u.url), LinkClass::Unchecked, "", Vec::with_capacity(1))
+        },
+        |r, c| {
+            if c.url.archived.is_none() {
+                r.archived_copy = None;
+            }
+            push_citation(&mut r.cited_by, c.citation);
+        },
+    )
 }
 
 fn is_invalid(u: &crate::document::CitedUrl) -> bool {
@@ -386,15 +458,14 @@ pub fn local_files(docs: &[Document]) -> Vec<LinkResult> {
 }
 
 fn check_web(docs: &[Document], cfg: &LinksConfig, store: &mut dyn Store, progress: &dyn Progress) -> LinkReport {
-    let targets = targets(docs, cfg.scope);
     if !cfg.enabled {
         return LinkReport {
-            // No link has evidence of its own: the run says it is offline.
-            results: into_unchecked(targets, ""),
+            results: offline(docs, cfg.scope),
             network: NetworkStatus::Offline,
             ..LinkReport::default()
         };
     }
+    let targets = targets(docs, cfg.scope);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -411,28 +482,6 @@ fn check_web(docs: &[Document], cfg: &LinksConfig, store: &mut dyn Store, progre
 /// Marks every target unchecked with one reason.
 pub fn unchecked(targets: &[Target], why: &str) -> Vec<LinkResult> {
     targets.iter().map(|t| LinkResult::unchecked(t, why)).collect()
-}
-
-/// [`unchecked`], the targets' citations moved into the results, not
-/// copied, and the targets' room given back as they are used: an offline
-/// run of 100,000 URLs otherwise holds both lists whole at its peak (15 MB
-/// more for the 100,000-footnote benchmark, whose target is 6x its input).
-pub fn into_unchecked(mut targets: Vec<Target>, why: &str) -> Vec<LinkResult> {
-    let mut out = Vec::with_capacity(targets.len());
-    let mut room = targets.len();
-    while let Some(mut t) = targets.pop() {
-        let citations = std::mem::take(&mut t.citations);
-        out.push(LinkResult {
-            cited_by: citations,
-            ..LinkResult::unchecked(&t, why)
-        });
-        if targets.len() < room / 2 {
-            targets.shrink_to_fit();
-            room = targets.len();
-        }
-    }
-    out.reverse();
-    out
 }
 
 impl LinkResult {
