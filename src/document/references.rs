@@ -49,18 +49,8 @@ static ARCHIVE_NOTE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// Whether [`ARCHIVE_NOTE`] may match `text`: every note opens with a
-/// parenthesis. Told without a regex call, which costs more than the test:
-/// most URLs have no note after them.
-fn may_open_note(text: &str) -> bool {
-    text.trim_start().starts_with(['（', '('])
-}
-
 /// If `text` starts with an archive note, the archived URL and the note's length.
 pub fn archive_note(text: &str) -> Option<(String, usize)> {
-    if !may_open_note(text) {
-        return None;
-    }
     let c = ARCHIVE_NOTE.captures(text)?;
     let u = c.name("ja").or_else(|| c.name("en"))?.as_str();
     Some((u.to_string(), c.get(0)?.end()))
@@ -306,80 +296,17 @@ fn find_title(text: &str) -> Option<(usize, &str, usize)> {
     ))
 }
 
-/// The first of `chars` in `text` and its byte offset. Their first bytes are
-/// looked for with memchr (at most three distinct ones), then checked:
-/// decoding every character took a tenth of the reference reader's time.
+/// The first of `chars` in `text` and its byte offset.
 fn find_any(text: &str, chars: &[char]) -> Option<(usize, char)> {
-    let (mut leads, mut n) = ([0u8; 3], 0);
-    for c in chars {
-        let lead = c.encode_utf8(&mut [0; 4]).as_bytes()[0];
-        if !leads[..n].contains(&lead) {
-            if n == leads.len() {
-                return text.char_indices().find(|(_, c)| chars.contains(c));
-            }
-            leads[n] = lead;
-            n += 1;
-        }
-    }
-    let b = text.as_bytes();
-    let hit = |i: usize| {
-        chars
-            .iter()
-            .copied()
-            .find(|&c| text[i..].starts_with(c))
-            .map(|c| (i, c))
-    };
-    match leads[..n] {
-        [a] => memchr::memchr_iter(a, b).find_map(hit),
-        [a, z] => memchr::memchr2_iter(a, z, b).find_map(hit),
-        [a, y, z] => memchr::memchr3_iter(a, y, z, b).find_map(hit),
-        _ => text.char_indices().find(|(_, c)| chars.contains(c)),
-    }
+    text.char_indices().find(|(_, c)| chars.contains(c))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
-        /// The test before the regex call turns away no note the regex would read.
-        #[test]
-        fn may_open_note_keeps_every_note(picks in proptest::collection::vec(0usize..4, 8)) {
-            // A note's parts in order, each written one of four ways (some wrong).
-            const SLOTS: [[&str; 4]; 8] = [
-                ["", " ", "\u{3000}", "x"],
-                ["（", "(", "", "「"],
-                ["", "2014年2月6日", " ", "2014"],
-                ["アーカイブ", "archived", "archived at", ""],
-                ["：", ":", " ", ""],
-                ["http://a.jp/x", "", "https://b.jp", "a.jp"],
-                [" on 2014-02-06", " ", "", "on"],
-                ["）", ")", "", "."],
-            ];
-            let text: String = picks.iter().zip(SLOTS).map(|(&i, slot)| slot[i]).collect();
-            if ARCHIVE_NOTE.is_match(&text) {
-                proptest::prop_assert!(may_open_note(&text), "{:?}", text);
-            }
-        }
-    }
-
     fn p(line: usize, text: &str) -> Piece<'_> {
         Piece { line, text }
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
-        /// The byte search finds what a search character by character finds.
-        #[test]
-        fn find_any_finds_the_first_char(parts in proptest::collection::vec(0usize..14, 0..12)) {
-            const PIECES: [&str; 14] = ["「", "」", "『", "』", "“", "”", "\"", "a", "日", "€", "–", "\u{3000}", "\u{300d}", "é"];
-            let text: String = parts.iter().map(|&i| PIECES[i]).collect();
-            for set in [&['「', '『', '“', '”', '"'][..], &['」'], &['』'], &['“', '”', '"']] {
-                let want = text.char_indices().find(|(_, c)| set.contains(c));
-                proptest::prop_assert_eq!(find_any(&text, set), want, "{:?}", text);
-            }
-        }
     }
 
     #[test]
