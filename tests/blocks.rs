@@ -246,3 +246,18 @@ fn the_real_rust_book_translations_pair_without_findings() {
         assert!(pair.is_empty(), "{chapter}: {pair:#?}");
     }
 }
+
+#[test]
+fn a_list_in_one_language_and_prose_in_the_other_still_compare_their_figures() {
+    // The Japanese version lists the meeting (an entry: a bullet), the
+    // English one tells it in a paragraph: no timeline on both sides, so
+    // the blocks that cite pair up, and the entry keeps its figures.
+    let ja = "# 会合\n\n- 会合には約30名が出席した。[^1]\n\n[^1]: 外務省、2014年。\n";
+    let en =
+        "# The meeting\n\nAbout 20 officials attended the meeting.[^1]\n\n[^1]: Ministry of Foreign Affairs, 2014.\n";
+    let got = pair_findings(ja, en);
+    let figures: Vec<_> = got.iter().filter(|f| f.0 == Kind::FigureMismatch).collect();
+    assert_eq!(figures.len(), 1, "{got:#?}");
+    assert_eq!(figures[0].1, 3);
+    assert!(figures[0].3.contains("in the Japanese list item"), "{}", figures[0].3);
+}

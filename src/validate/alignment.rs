@@ -64,6 +64,8 @@ pub struct CitingBlock<'d> {
     block: &'d Block,
     footnotes: SmallVec<[u32; 4]>,
     figures: &'d [Figure],
+    /// The entry the block is, when it opens with a bullet or a date.
+    entry: Option<&'d Entry>,
 }
 
 impl Aligned for CitingBlock<'_> {
@@ -74,13 +76,13 @@ impl Aligned for CitingBlock<'_> {
         &self.footnotes
     }
     fn date(&self) -> Option<DateSpan> {
-        None
+        self.entry.and_then(|e| e.date)
     }
     fn date_text(&self) -> Option<&str> {
-        None
+        self.entry.and_then(|e| e.date_text.as_deref())
     }
     fn figures(&self) -> &[Figure] {
-        self.figures
+        self.entry.map_or(self.figures, |e| &e.figures)
     }
     fn what(&self) -> &'static str {
         self.block.kind.name()
@@ -168,14 +170,21 @@ fn footnote_sequence(a: &Document, b: &Document) -> Option<Finding> {
 
 /// The blocks of a document that cite footnotes.
 pub fn citing(d: &Document) -> Vec<CitingBlock<'_>> {
+    // Entries are the blocks that open with a bullet or a date, in order:
+    // the k-th such block is the k-th entry, with its date and figures.
+    let mut entries = d.entries.iter();
     d.blocks
         .iter()
         .enumerate()
-        .filter(|&(i, _)| !d.block_markers(i).is_empty())
-        .map(|(i, k)| CitingBlock {
-            block: k,
-            footnotes: d.block_markers(i).iter().map(|m| m.number).collect(),
-            figures: d.block_figures(i),
+        .filter_map(|(i, k)| {
+            let entry = if k.entry { entries.next() } else { None };
+            let markers = d.block_markers(i);
+            (!markers.is_empty()).then(|| CitingBlock {
+                block: k,
+                footnotes: markers.iter().map(|m| m.number).collect(),
+                figures: d.block_figures(i),
+                entry,
+            })
         })
         .collect()
 }
