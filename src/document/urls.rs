@@ -610,6 +610,20 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn raw_url_len_stops_where_the_char_search_stops(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "/", ".", "é", "　", " ", "\t", "\u{a0}", "\u{2003}", "<", "\"", "“", "」", "（", "、", "。", "\u{feff}",
+                "\\", "^", "`", "{", "|", "}", "%", "?", "#", ")", "’",
+            ]), 0..12)
+        ) {
+            let t: String = parts.concat();
+            proptest::prop_assert_eq!(raw_url_len(&t), t.find(ends_url).unwrap_or(t.len()), "{:?}", t);
+        }
+    }
+
+    proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
         #[test]
         fn plain_urls_are_their_own_key(
