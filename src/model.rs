@@ -176,6 +176,7 @@ kinds! {
     LinkDead = "link_dead", Error, "The cited URL answers 404 or 410, or its host name does not resolve while others do.";
     LinkSoft404 = "link_soft_404", Warning, "The cited URL answers, but the page is gone (sent home, a not-found page, or the answer any random path gets).";
     LinkBlocked = "link_blocked", Warning, "The server refused to answer (401, 403, lasting 429, bot challenge): the link could not be verified.";
+    LinkHttpError = "link_http_error", Warning, "The server answers with another 4xx status (400, 418, 422, …) or one HTTP does not define (600 and up): not the page, but no proof that it is gone.";
     LinkServerError = "link_server_error", Warning, "The server fails (5xx after retries, broken connection, redirect loop).";
     LinkTimeout = "link_timeout", Warning, "No answer within the timeout.";
     LinkTlsError = "link_tls_error", Warning, "The TLS handshake fails (certificate or protocol).";
@@ -215,6 +216,7 @@ impl Kind {
             Kind::LinkDead
                 | Kind::LinkSoft404
                 | Kind::LinkBlocked
+                | Kind::LinkHttpError
                 | Kind::LinkServerError
                 | Kind::LinkTimeout
                 | Kind::LinkTlsError

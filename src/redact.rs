@@ -1,5 +1,7 @@
-//! Credentials never leave the tool: user-info and token-like query
-//! parameters are replaced before a URL is written anywhere.
+//! Credentials never leave the tool: user-info and token-like query and
+//! fragment parameters are replaced before a URL is written anywhere, in a
+//! URL that parses and in one that does not. What is fetched is the real URL:
+//! only what is written is redacted.
 
 /// Query parameters whose values are treated as secrets.
 const SECRET_PARAMS: &[&str] = &[
@@ -19,42 +21,71 @@ const SECRET_PARAMS: &[&str] = &[
     "session",
     "sessionid",
     "client_secret",
-    "x-amz-signature",
-    "x-amz-credential",
+    "secret_key",
+    "pass",
+    "code",
 ];
+
+/// Parameter-name prefixes of signed URLs (`X-Amz-Signature`, `X-Goog-Credential`, …).
+const SECRET_PREFIXES: &[&str] = &["x-amz-", "x-goog-"];
 
 /// Returns the URL with its user-info and secret query values replaced by `REDACTED`.
 pub fn url(u: &str) -> String {
-    let Ok(mut parsed) = url::Url::parse(u) else {
-        return redact_unparsed(u);
+    let u = params(u);
+    let Ok(mut parsed) = url::Url::parse(&u) else {
+        return redact_unparsed(&u);
     };
-    let mut changed = false;
     if !parsed.username().is_empty() || parsed.password().is_some() {
         let _ = parsed.set_username("REDACTED");
         let _ = parsed.set_password(None);
-        changed = true;
+        return parsed.to_string();
     }
-    if parsed.query().is_some() {
-        let pairs: Vec<(String, String)> = parsed
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        if pairs.iter().any(|(k, _)| is_secret(k)) {
-            let mut q = parsed.query_pairs_mut();
-            q.clear();
-            for (k, v) in &pairs {
-                q.append_pair(k, if is_secret(k) { "REDACTED" } else { v });
-            }
-            drop(q);
-            changed = true;
-        }
-    }
-    if changed { parsed.to_string() } else { u.to_string() }
+    u.into_owned()
 }
 
 fn is_secret(k: &str) -> bool {
-    let k = k.to_ascii_lowercase();
-    SECRET_PARAMS.contains(&k.as_str()) || k.ends_with("_token") || k.ends_with("-token")
+    let k = percent_encoding::percent_decode_str(k)
+        .decode_utf8_lossy()
+        .to_ascii_lowercase();
+    SECRET_PARAMS.contains(&k.as_str())
+        || SECRET_PREFIXES.iter().any(|p| k.starts_with(p))
+        || k.ends_with("_token")
+        || k.ends_with("-token")
+}
+
+/// The URL as written with the value of every secret parameter of its
+/// query and fragment (`?token=…`, `#access_token=…`) replaced: read as
+/// text, so that a URL the parser refuses is redacted too, and the rest
+/// stays exactly as written.
+fn params(u: &str) -> std::borrow::Cow<'_, str> {
+    let Some(start) = u.find(['?', '#']) else {
+        return std::borrow::Cow::Borrowed(u);
+    };
+    let mut out = String::with_capacity(u.len());
+    out.push_str(&u[..start]);
+    let mut changed = false;
+    let mut rest = &u[start..];
+    while !rest.is_empty() {
+        // A delimiter, then one `name=value` up to the next delimiter.
+        let (delim, tail) = rest.split_at(1);
+        let end = tail.find(['&', ';', '#', '?']).unwrap_or(tail.len());
+        let pair = &tail[..end];
+        out.push_str(delim);
+        match pair.split_once('=') {
+            Some((name, value)) if is_secret(name) && !value.is_empty() => {
+                out.push_str(name);
+                out.push_str("=REDACTED");
+                changed = true;
+            }
+            _ => out.push_str(pair),
+        }
+        rest = &tail[end..];
+    }
+    if changed {
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(u)
+    }
 }
 
 /// A string that is not a URL may still hold `user:pass@`.
@@ -83,6 +114,29 @@ mod tests {
         assert!(r.contains("page=2"));
         assert_eq!(url("http://example.com/a?b=1"), "http://example.com/a?b=1");
         assert!(!url("http://bob:pw@exa mple").contains("pw"));
+    }
+
+    #[test]
+    fn redacts_fragments_signed_urls_and_urls_that_do_not_parse() {
+        for (u, secret) in [
+            ("http://[bad/x?access_token=tok1&a=1", "tok1"),
+            ("https://a.example/cb#access_token=tok2&state=x", "tok2"),
+            ("https://s.example/o?X-Goog-Signature=sig3&X-Goog-Date=d", "sig3"),
+            ("https://s.example/o?X-Amz-Credential=cred4", "cred4"),
+            ("https://a.example/?secret_key=k5", "k5"),
+            ("https://a.example/?user=u&pass=p6", "p6"),
+            ("https://a.example/cb?code=c7", "c7"),
+            ("https://a.example/?API%5FKEY=k8", "k8"),
+        ] {
+            let r = url(u);
+            assert!(!r.contains(secret), "{u} -> {r}");
+            assert!(r.contains("REDACTED"), "{u} -> {r}");
+        }
+        // The rest stays as written: no re-encoding of what is not secret.
+        assert_eq!(
+            url("https://a.example/p?q=a%20b&token=t#frag"),
+            "https://a.example/p?q=a%20b&token=REDACTED#frag"
+        );
     }
 }
 

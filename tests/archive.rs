@@ -518,3 +518,59 @@ fn memento_timemap_is_a_provider() {
     assert_eq!(s.timestamp, "20140205000000");
     assert_eq!(s.provider, "memento-timemap");
 }
+
+/// The archive is asked about the real URL, secrets and all (a redacted
+/// one could never be found); nothing citecheck writes holds the secrets.
+#[test]
+fn archives_are_asked_about_the_real_url_and_no_output_holds_its_secrets() {
+    let web = web();
+    let archive = Fake::start(|r| {
+        if r.path == "/cdx/search/cdx" {
+            let url = r.param("url").unwrap().to_string();
+            return Response::cdx(&url, &[("20140206000000", "200")]);
+        }
+        replay(r, &[])
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let cites = [
+        "/gone-a?token=tokSECRET1&page=2",
+        "/gone-b?X-Goog-Signature=sigSECRET2",
+        "/gone-c?secret_key=keySECRET3#access_token=fragSECRET4",
+    ];
+    let o = run(dir.path(), &web, &cites, &provider("wayback_cdx", &archive.base()));
+    // Every output written, the reports of every format among them.
+    let mut written = String::new();
+    for f in walk(&dir.path().join("r")) {
+        written.push_str(&String::from_utf8_lossy(&std::fs::read(&f).unwrap()));
+    }
+    assert!(written.contains("REDACTED"), "the reports name the links");
+    for secret in ["tokSECRET1", "sigSECRET2", "keySECRET3", "fragSECRET4"] {
+        assert!(!written.contains(secret), "{secret} written");
+        assert!(
+            !format!("{:?}", o.run.findings).contains(secret),
+            "{secret} in a finding"
+        );
+    }
+    // The servers saw the real URLs: the web page itself, and the archive's lookup.
+    let asked: Vec<String> = archive
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.path == "/cdx/search/cdx")
+        .filter_map(|r| r.param("url").map(String::from))
+        .collect();
+    for secret in ["tokSECRET1", "sigSECRET2", "keySECRET3"] {
+        assert!(
+            asked.iter().any(|u| u.contains(secret)),
+            "{secret} not asked: {asked:?}"
+        );
+    }
+    let fetched: Vec<String> = web.seen.lock().unwrap().iter().map(|r| r.target.clone()).collect();
+    assert!(fetched.iter().any(|t| t.contains("tokSECRET1")), "{fetched:?}");
+    // Each dead link got its archived copy, found through the real URL.
+    for path in ["/gone-a", "/gone-b", "/gone-c"] {
+        let found = o.run.links_with_snapshots().find(|(l, _)| l.url.contains(path));
+        assert!(found.is_some_and(|(_, s)| s.is_some()), "{path}: no snapshot");
+    }
+}

@@ -152,6 +152,35 @@ fn head_refused_falls_back_to_get() {
 }
 
 #[test]
+fn only_404_and_410_are_dead_refusals_are_blocked_and_other_statuses_are_http_errors() {
+    let s = Server::start(Mode::Routes);
+    let statuses = [400u16, 401, 404, 407, 410, 418, 422, 451, 999, 600];
+    let urls: Vec<String> = statuses.iter().map(|n| s.url(&format!("/status/{n}"))).collect();
+    let cites: Vec<(&str, &str)> = urls.iter().map(|u| (u.as_str(), T)).collect();
+    let (o, _d) = links(&cites, "");
+    let class = |n: u16| result(&o, &s.url(&format!("/status/{n}"))).class;
+    for n in [404, 410] {
+        assert_eq!(class(n), LinkClass::Dead, "{n}");
+    }
+    for n in [401, 407, 451, 999] {
+        assert_eq!(class(n), LinkClass::Blocked, "{n}");
+    }
+    for n in [400, 418, 422, 600] {
+        assert_eq!(class(n), LinkClass::HttpError, "{n}");
+    }
+    // A warning naming the status, not an error that fails CI.
+    let f = o
+        .run
+        .findings
+        .iter()
+        .find(|f| f.url.as_deref() == Some(s.url("/status/418").as_str()))
+        .expect("a finding for 418");
+    assert_eq!(f.kind, Kind::LinkHttpError);
+    assert_eq!(f.severity, citecheck::model::Severity::Warning);
+    assert!(f.message.contains("HTTP 418"), "{}", f.message);
+}
+
+#[test]
 fn forbidden_is_blocked_not_dead() {
     let (r, _s) = class_of(Mode::Routes, "/forbidden", T);
     assert_eq!(r.class, LinkClass::Blocked, "{r:?}");
@@ -485,17 +514,44 @@ fn credentials_never_appear_in_any_output() {
     let dir = tempfile::tempdir().unwrap();
     let secret = format!("http://alice:s3cretPW@127.0.0.1:{port}/secret?token=tok123abc&page=2");
     let dead = format!("http://bob:hunter2xyz@127.0.0.1:{}/x?api_key=key987", closed_port());
-    setup(dir.path(), &[(&secret, T), (&dead, T)], "");
+    // A URL the parser refuses, a fragment and signed-URL parameters.
+    let unparsed = "http://[bad/x?access_token=badTOKEN9";
+    let fragment = format!("http://127.0.0.1:{port}/ok#access_token=fragTOKEN8&state=1");
+    let signed = format!("http://127.0.0.1:{port}/ok?X-Goog-Signature=googSIG7&pass=passWORD6");
+    setup(
+        dir.path(),
+        &[(&secret, T), (&dead, T), (unparsed, T), (&fragment, T), (&signed, T)],
+        "",
+    );
     let cfg = std::fs::read_to_string(dir.path().join("c.yaml"))
         .unwrap()
         .replace("enabled: false", "enabled: true");
     std::fs::write(dir.path().join("c.yaml"), cfg).unwrap();
     let o = bin(dir.path(), &["check", "--config", "c.yaml", "--out", "r"]);
     let mut everything = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
-    for f in ["r/citecheck.json", "r/citecheck.md", "cache/links.json"] {
+    for f in [
+        "r/citecheck.json",
+        "r/citecheck.md",
+        "r/citecheck.html",
+        "r/citecheck.sarif",
+        "r/citecheck.junit.xml",
+        "r/citecheck-archive.csv",
+        "cache/links.json",
+    ] {
         everything.push_str(&std::fs::read_to_string(dir.path().join(f)).unwrap_or_else(|_| panic!("{f} written")));
     }
-    for needle in ["s3cretPW", "tok123abc", "hunter2xyz", "key987", "alice", "bob:"] {
+    for needle in [
+        "s3cretPW",
+        "tok123abc",
+        "hunter2xyz",
+        "key987",
+        "alice",
+        "bob:",
+        "badTOKEN9",
+        "fragTOKEN8",
+        "googSIG7",
+        "passWORD6",
+    ] {
         assert!(!everything.contains(needle), "{needle} leaked");
     }
     assert!(everything.contains("REDACTED"));

@@ -440,7 +440,9 @@ pub fn rescue(
                 &cfg.providers
             };
             for p in providers {
-                match client.ask(p, &l.url, target).await {
+                // The services are asked about the real URL; what is
+                // written (the store's key, the reports) is the redacted one.
+                match client.ask(p, &t.url, target).await {
                     Answer::Failed(why) => {
                         all_answered = false;
                         if let Some(c) = l.cited_by.first() {
@@ -468,7 +470,7 @@ pub fn rescue(
                 && matches!(l.class, LinkClass::Alive | LinkClass::Redirected)
                 && let Some(creds) = &save
             {
-                match client.save(&l.url, creds).await {
+                match client.save(&t.url, creds).await {
                     Ok(c) => {
                         let message = format!(
                             "{} had no archived copy; Save Page Now archived it as {}",
@@ -530,7 +532,9 @@ fn snapshot(url: &str, c: &Capture, target: Date, verified: bool) -> Snapshot {
     let days = when.map(|w| w.date().duration_since(target).as_secs() / 86_400);
     Snapshot {
         url: url.to_string(),
-        archived_url: c.archived_url.clone(),
+        // An archive's address holds the URL it archived, the real one (the
+        // services are asked about it): redacted, as everything written is.
+        archived_url: redact::url(&c.archived_url),
         captured: when.map(|w| w.date().to_string()).unwrap_or_default(),
         timestamp: c.timestamp.clone(),
         provider: c.provider.clone(),

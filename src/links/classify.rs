@@ -192,6 +192,10 @@ async fn classify(
                 LinkClass::Blocked,
                 format!("HTTP {status}: access refused, could not verify"),
             ),
+            999 => (
+                LinkClass::Blocked,
+                "HTTP 999: the site refuses automated requests, could not verify".to_string(),
+            ),
             429 => (
                 LinkClass::Blocked,
                 "HTTP 429: still rate-limited after retries, could not verify".to_string(),
@@ -205,7 +209,13 @@ async fn classify(
                 LinkClass::ServerError,
                 format!("HTTP {status} without a usable Location"),
             ),
-            _ => (LinkClass::Dead, format!("HTTP {status}")),
+            // Not the page, but not proof it is gone either: a 400 or 422 may
+            // be the server's view of the request, a 418 or 600 no HTTP at all.
+            400..=499 => (LinkClass::HttpError, format!("HTTP {status}")),
+            _ => (
+                LinkClass::HttpError,
+                format!("HTTP {status}, a status HTTP does not define"),
+            ),
         };
         if status == 403 && is_challenge(&f, page.as_ref()) {
             r.evidence = "HTTP 403 bot challenge, could not verify".to_string();

@@ -40,8 +40,12 @@ pub enum LinkClass {
     /// Answers 200 but the page is gone (home-page redirect, "not found" page, or
     /// the same answer as a random path on that host).
     Soft404,
-    /// 401, 403, a 429 that never clears, a bot challenge: could not verify.
+    /// 401, 403, 407, 451, 999 (LinkedIn's answer to bots), a 429 that never
+    /// clears, a bot challenge: could not verify.
     Blocked,
+    /// Any other 4xx (400, 418, 422, …), or a status HTTP does not define
+    /// (600 and up): the server answers, but not with the page.
+    HttpError,
     /// 5xx after retries, or a redirect loop.
     ServerError,
     Timeout,
@@ -59,6 +63,7 @@ impl LinkClass {
             LinkClass::Dead => "dead",
             LinkClass::Soft404 => "soft_404",
             LinkClass::Blocked => "blocked",
+            LinkClass::HttpError => "http_error",
             LinkClass::ServerError => "server_error",
             LinkClass::Timeout => "timeout",
             LinkClass::TlsError => "tls_error",
@@ -692,6 +697,7 @@ pub fn findings(report: &LinkReport, instead: &dyn Fn(LinkId) -> Option<String>)
             LinkClass::Dead => (Some(Kind::LinkDead), "is dead"),
             LinkClass::Soft404 => (Some(Kind::LinkSoft404), "answers but the page is gone"),
             LinkClass::Blocked => (Some(Kind::LinkBlocked), "could not be verified (blocked)"),
+            LinkClass::HttpError => (Some(Kind::LinkHttpError), "answers with an HTTP error"),
             LinkClass::ServerError => (Some(Kind::LinkServerError), "fails with a server error"),
             LinkClass::Timeout => (Some(Kind::LinkTimeout), "timed out"),
             LinkClass::TlsError => (Some(Kind::LinkTlsError), "fails its TLS handshake"),

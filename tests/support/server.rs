@@ -244,6 +244,8 @@ async fn respond(
                 }
             }
             "/forbidden" => reply(403, "text/html", page("Forbidden", "")),
+            // Any status, even one HTTP does not define (`/status/600`).
+            p if p.starts_with("/status/") => reply(p[8..].parse().unwrap_or(500), "text/html", page("Status", "")),
             "/ratelimited" => {
                 if st.bump("ratelimited") == 1 {
                     Reply {
