@@ -239,6 +239,13 @@ pub struct LinksConfig {
     pub hosts: BTreeMap<String, HostConfig>,
     /// Fixed addresses for host names (`host: ip:port`), as curl's --resolve.
     pub resolve: BTreeMap<String, SocketAddr>,
+    /// Send no request to a private address (`10/8`, `172.16/12`,
+    /// `192.168/16`, `100.64/10`, `fc00::/7`), a loopback one, or a
+    /// link-local one, checked on the resolved address of every request and
+    /// redirect hop (lychee's `--exclude-private` and the like).
+    pub exclude_private: bool,
+    pub exclude_loopback: bool,
+    pub exclude_link_local: bool,
     /// Request one random path per host to recognise sites that answer 200 for anything.
     pub soft404_probe: bool,
     /// Compare live pages' titles with the cited titles.
@@ -269,6 +276,9 @@ impl Default for LinksConfig {
             exclude: Patterns::default(),
             hosts: BTreeMap::new(),
             resolve: BTreeMap::new(),
+            exclude_private: false,
+            exclude_loopback: false,
+            exclude_link_local: false,
             soft404_probe: true,
             title_check: true,
             check_pdf_content: false,
@@ -539,6 +549,11 @@ pub struct Overlay {
     pub archive_mode: Option<ArchiveMode>,
     /// Save Page Now credentials, for `--save-missing`.
     pub save: Option<SaveCredentials>,
+    /// Address classes to send no request to (`--exclude-private`, …),
+    /// added to the config's.
+    pub exclude_private: bool,
+    pub exclude_loopback: bool,
+    pub exclude_link_local: bool,
 }
 
 impl Config {
@@ -572,6 +587,9 @@ impl Config {
         if o.offline {
             self.links.enabled = false;
         }
+        self.links.exclude_private |= o.exclude_private;
+        self.links.exclude_loopback |= o.exclude_loopback;
+        self.links.exclude_link_local |= o.exclude_link_local;
         if let Some(age) = o.max_cache_age {
             self.links.cache.max_age = age;
         }

@@ -177,6 +177,7 @@ kinds! {
     LinkSoft404 = "link_soft_404", Warning, "The cited URL answers, but the page is gone (sent home, a not-found page, or the answer any random path gets).";
     LinkBlocked = "link_blocked", Warning, "The server refused to answer (401, 403, lasting 429, bot challenge): the link could not be verified.";
     LinkHttpError = "link_http_error", Warning, "The server answers with another 4xx status (400, 418, 422, …) or one HTTP does not define (600 and up): not the page, but no proof that it is gone.";
+    LinkRedirectRefused = "link_redirect_refused", Warning, "The cited URL redirects into the local network (loopback, private, link-local) from outside it: the hop was refused, nothing behind it fetched.";
     LinkServerError = "link_server_error", Warning, "The server fails (5xx after retries, broken connection, redirect loop).";
     LinkTimeout = "link_timeout", Warning, "No answer within the timeout.";
     LinkTlsError = "link_tls_error", Warning, "The TLS handshake fails (certificate or protocol).";
@@ -217,6 +218,7 @@ impl Kind {
                 | Kind::LinkSoft404
                 | Kind::LinkBlocked
                 | Kind::LinkHttpError
+                | Kind::LinkRedirectRefused
                 | Kind::LinkServerError
                 | Kind::LinkTimeout
                 | Kind::LinkTlsError

@@ -181,6 +181,41 @@ fn only_404_and_410_are_dead_refusals_are_blocked_and_other_statuses_are_http_er
 }
 
 #[test]
+fn a_hosts_own_headers_are_not_sent_on_a_hop_to_another_host() {
+    let (a, b) = (Server::start(Mode::Routes), Server::start(Mode::Routes));
+    let url = a.url(&format!("/to-port/{}/ok", b.addr.port()));
+    let cfg = format!(
+        "  soft404_probe: false\n  headers:\n    X-Team: archivists\n  hosts:\n    \"127.0.0.1:{}\":\n      headers:\n        X-Api-Key: key-for-a\n",
+        a.addr.port()
+    );
+    let (o, _d) = links(&[(&url, T)], &cfg);
+    assert_eq!(result(&o, &url).class, LinkClass::Redirected, "{:?}", result(&o, &url));
+    let header = |s: &Server, path: &str, k: &str| -> Vec<Option<String>> {
+        s.stats
+            .seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|x| x.path.starts_with(path))
+            .map(|x| x.headers.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+            .collect()
+    };
+    let to_a = header(&a, "/to-port", "x-api-key");
+    assert!(
+        !to_a.is_empty() && to_a.iter().all(|v| v.as_deref() == Some("key-for-a")),
+        "{to_a:?}"
+    );
+    let to_b = header(&b, "/ok", "x-api-key");
+    assert!(!to_b.is_empty() && to_b.iter().all(Option::is_none), "{to_b:?}");
+    // Headers for every host still go everywhere.
+    assert!(
+        header(&b, "/ok", "x-team")
+            .iter()
+            .all(|v| v.as_deref() == Some("archivists"))
+    );
+}
+
+#[test]
 fn forbidden_is_blocked_not_dead() {
     let (r, _s) = class_of(Mode::Routes, "/forbidden", T);
     assert_eq!(r.class, LinkClass::Blocked, "{r:?}");
@@ -750,4 +785,48 @@ fn every_body_link_of_a_markdown_file_is_checked_once() {
     let o = run(dir.path());
     assert!(o.run.links.is_empty());
     assert_eq!(s.stats.total(), before);
+}
+
+/// `--exclude-loopback` and `-E` (`--exclude-all-private`) keep every
+/// request from being sent to a loopback server; the link is unchecked, with
+/// the reason. `links.exclude_loopback` in the config does the same.
+#[test]
+fn excluded_address_classes_get_no_request() {
+    let s = Server::start(Mode::Routes);
+    let ok = s.url("/ok");
+    let (o, _d) = links(&[(&ok, T)], "  exclude_loopback: true\n");
+    let r = result(&o, &ok);
+    assert_eq!(r.class, LinkClass::Unchecked, "{r:?}");
+    assert!(
+        r.evidence.contains("loopback") && r.evidence.contains("--exclude-loopback"),
+        "{}",
+        r.evidence
+    );
+    let f = o
+        .run
+        .findings
+        .iter()
+        .find(|f| f.kind == Kind::LinkUnchecked)
+        .expect("a finding says so");
+    assert!(f.message.contains("loopback"), "{}", f.message);
+    assert_eq!(s.stats.seen.lock().unwrap().len(), 0, "no request reached the server");
+    for flag in ["--exclude-loopback", "-E", "--exclude-all-private"] {
+        let dir = tempfile::tempdir().unwrap();
+        setup(dir.path(), &[(&ok, T)], "");
+        let out = bin(dir.path(), &["check", "--config", "c.yaml", "--out", "r", flag]);
+        let json = std::fs::read_to_string(dir.path().join("r/citecheck.json")).unwrap_or_default();
+        assert!(
+            json.contains("--exclude-loopback"),
+            "{flag}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            s.stats.seen.lock().unwrap().len(),
+            0,
+            "{flag}: no request reached the server"
+        );
+    }
+    // --exclude-private alone does not exclude loopback.
+    let (o, _d) = links(&[(&ok, T)], "  exclude_private: true\n  exclude_link_local: true\n");
+    assert_eq!(result(&o, &ok).class, LinkClass::Alive);
 }

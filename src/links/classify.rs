@@ -152,6 +152,18 @@ async fn classify(
     // The content matters for the title and soft-404 checks: GET. A PDF's content does not: HEAD.
     let want_body = !t.expects_pdf || cfg.check_pdf_content;
     let f = http.check(&t.url, want_body, gate, &lane.host).await;
+    if let Some(why) = &f.excluded {
+        r.evidence = format!("excluded: {why}");
+        return r;
+    }
+    if let Some(why) = &f.refused {
+        // Nothing of the page behind the hop is kept: it was never asked for.
+        r.class = LinkClass::RedirectRefused;
+        r.http_status = f.status;
+        r.redirect_chain = f.chain.iter().map(|u| redact::url(u)).collect();
+        r.evidence = format!("refused {why}");
+        return r;
+    }
     gate.first_outcome(f.error.as_ref().is_some_and(NetError::is_network));
     if let Some(err) = &f.error {
         if matches!(err, NetError::Dns | NetError::Refused) {

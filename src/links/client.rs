@@ -7,6 +7,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
+use super::addr::{AddrClass, Exclusions, hop_allowed};
 use super::gate::{Gate, host_key, normal};
 use crate::config::LinksConfig;
 
@@ -59,6 +60,10 @@ pub struct Fetched {
     pub error: Option<NetError>,
     /// Requests this check sent.
     pub requests: usize,
+    /// Not sent: the address is of a class the configuration excludes (why).
+    pub excluded: Option<String>,
+    /// A redirect hop refused: into the local network from outside it (why).
+    pub refused: Option<String>,
 }
 
 impl Fetched {
@@ -130,6 +135,29 @@ impl Http {
         }
     }
 
+    /// The classes of the addresses a URL's host stands for: the address
+    /// itself, the configuration's `resolve`, else the system's resolver
+    /// (behind a proxy too: the guard applies to what the machine resolves).
+    /// None when the name does not resolve: the request then fails as it would.
+    async fn classes(&self, url: &str) -> Vec<AddrClass> {
+        let Ok(u) = reqwest::Url::parse(url) else {
+            return Vec::new();
+        };
+        let port = u.port_or_known_default().unwrap_or(80);
+        match u.host() {
+            Some(url::Host::Ipv4(ip)) => vec![AddrClass::of(ip.into())],
+            Some(url::Host::Ipv6(ip)) => vec![AddrClass::of(ip.into())],
+            Some(url::Host::Domain(name)) => match self.cfg.resolve.get(name) {
+                Some(addr) => vec![AddrClass::of(addr.ip())],
+                None => tokio::net::lookup_host((name, port))
+                    .await
+                    .map(|addrs| addrs.map(|a| AddrClass::of(a.ip())).collect())
+                    .unwrap_or_default(),
+            },
+            None => Vec::new(),
+        }
+    }
+
     /// How long to wait before retrying, or None when the answer is final.
     fn retry_wait(&self, f: &Fetched, attempt: u32, gate: &Gate) -> Option<Duration> {
         let backoff = || {
@@ -167,17 +195,41 @@ impl Http {
         let mut url = start.to_string();
         let mut method = method;
         let mut seen = vec![normal(start)];
+        let exclusions = Exclusions::of(&self.cfg);
+        // The class of the address the last answer came from.
+        let mut from: Option<AddrClass> = None;
         loop {
+            // Where this request would go: checked before it is sent.
+            if exclusions.any() || from.is_some() {
+                let classes = self.classes(&url).await;
+                if let Some((class, flag)) = classes.iter().find_map(|c| exclusions.excludes(*c).map(|f| (*c, f))) {
+                    f.excluded = Some(format!("a {} address ({flag})", class.name()));
+                    f.final_url = url;
+                    return f;
+                }
+                if let Some(prev) = from
+                    && let Some(to) = classes.iter().find(|c| !hop_allowed(prev, **c))
+                {
+                    f.refused = Some(format!(
+                        "a redirect from a {} address to a {} one ({})",
+                        prev.name(),
+                        to.name(),
+                        crate::redact::url(&url)
+                    ));
+                    return f;
+                }
+            }
             let same_host = host_key(&url) == host;
             let _permit = gate.turn(same_host).await;
             f.requests += 1;
             gate.shared.requests.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let sent = self
-                .client
-                .request(method.clone(), &url)
-                .headers(extra.clone())
-                .send()
-                .await;
+            let mut request = self.client.request(method.clone(), &url);
+            // A host's own headers (a token, an API key) go to that host
+            // only, never on a hop to another.
+            if same_host {
+                request = request.headers(extra.clone());
+            }
+            let sent = request.send().await;
             let mut resp = match sent {
                 Ok(r) => r,
                 Err(e) => {
@@ -212,6 +264,15 @@ impl Http {
                     f.too_many_redirects = true;
                     return f;
                 }
+                // The class of the address that sent the redirect: its name's,
+                // as the machine resolves it (behind a proxy the connection's
+                // own address is the proxy's), else the connection's.
+                from = self
+                    .classes(&url)
+                    .await
+                    .first()
+                    .copied()
+                    .or_else(|| resp.remote_addr().map(|a| AddrClass::of(a.ip())));
                 seen.push(key);
                 f.chain.push(next.clone());
                 if status == StatusCode::SEE_OTHER {

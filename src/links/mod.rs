@@ -8,6 +8,7 @@
 //! Inside: [`gate`] (a host's pace) ← [`client`] (requests, redirects,
 //! retries) ← [`classify`] (an answer → a class) ← [`hosts`] (the lanes).
 
+pub mod addr;
 pub mod classify;
 pub mod client;
 pub mod gate;
@@ -48,6 +49,9 @@ pub enum LinkClass {
     HttpError,
     /// 5xx after retries, or a redirect loop.
     ServerError,
+    /// A redirect into the local network (loopback, private, link-local)
+    /// from an address outside it, not followed.
+    RedirectRefused,
     Timeout,
     TlsError,
     ConnectionRefused,
@@ -65,6 +69,7 @@ impl LinkClass {
             LinkClass::Blocked => "blocked",
             LinkClass::HttpError => "http_error",
             LinkClass::ServerError => "server_error",
+            LinkClass::RedirectRefused => "redirect_refused",
             LinkClass::Timeout => "timeout",
             LinkClass::TlsError => "tls_error",
             LinkClass::ConnectionRefused => "connection_refused",
@@ -699,6 +704,7 @@ pub fn findings(report: &LinkReport, instead: &dyn Fn(LinkId) -> Option<String>)
             LinkClass::Blocked => (Some(Kind::LinkBlocked), "could not be verified (blocked)"),
             LinkClass::HttpError => (Some(Kind::LinkHttpError), "answers with an HTTP error"),
             LinkClass::ServerError => (Some(Kind::LinkServerError), "fails with a server error"),
+            LinkClass::RedirectRefused => (Some(Kind::LinkRedirectRefused), "redirects into the local network"),
             LinkClass::Timeout => (Some(Kind::LinkTimeout), "timed out"),
             LinkClass::TlsError => (Some(Kind::LinkTlsError), "fails its TLS handshake"),
             LinkClass::ConnectionRefused => (Some(Kind::LinkConnectionRefused), "refuses connections"),

@@ -244,6 +244,12 @@ async fn respond(
                 }
             }
             "/forbidden" => reply(403, "text/html", page("Forbidden", "")),
+            // A redirect to another host: `/to-port/PORT/path` → `http://127.0.0.1:PORT/path`.
+            p if p.starts_with("/to-port/") => {
+                let rest = &p["/to-port/".len()..];
+                let (port, tail) = rest.split_once('/').unwrap_or((rest, ""));
+                redirect(302, &format!("http://127.0.0.1:{port}/{tail}"))
+            }
             // Any status, even one HTTP does not define (`/status/600`).
             p if p.starts_with("/status/") => reply(p[8..].parse().unwrap_or(500), "text/html", page("Status", "")),
             "/ratelimited" => {

@@ -110,6 +110,18 @@ pub struct CheckArgs {
     /// Ask Save Page Now to archive live links that no archive has (needs IA_ACCESS_KEY and IA_SECRET_KEY).
     #[arg(long)]
     pub save_missing: bool,
+    /// Send no request to a private address (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7).
+    #[arg(long)]
+    pub exclude_private: bool,
+    /// Send no request to a loopback address (127/8, ::1).
+    #[arg(long)]
+    pub exclude_loopback: bool,
+    /// Send no request to a link-local address (169.254/16, fe80::/10).
+    #[arg(long)]
+    pub exclude_link_local: bool,
+    /// All three: --exclude-private --exclude-loopback --exclude-link-local.
+    #[arg(long, short = 'E')]
+    pub exclude_all_private: bool,
 }
 
 fn parse_age(s: &str) -> Result<std::time::Duration, String> {
@@ -137,6 +149,9 @@ impl CheckArgs {
             baseline: self.baseline.clone(),
             archive_mode: self.archive,
             save,
+            exclude_private: self.exclude_private || self.exclude_all_private,
+            exclude_loopback: self.exclude_loopback || self.exclude_all_private,
+            exclude_link_local: self.exclude_link_local || self.exclude_all_private,
         })
     }
 }
