@@ -89,6 +89,8 @@ fn alive_with_title() {
     assert_eq!(r.http_status, Some(200));
     assert_eq!(r.title.as_deref(), Some(T));
     assert_eq!(r.title_matches, Some(true));
+    // A checked link says when: an RFC 3339 time.
+    assert!(r.checked_at.parse::<jiff::Timestamp>().is_ok(), "{:?}", r.checked_at);
 }
 
 #[test]
@@ -797,6 +799,7 @@ fn excluded_address_classes_get_no_request() {
     let (o, _d) = links(&[(&ok, T)], "  exclude_loopback: true\n");
     let r = result(&o, &ok);
     assert_eq!(r.class, LinkClass::Unchecked, "{r:?}");
+    assert!(r.checked_at.is_empty(), "never checked: no time");
     assert!(
         r.evidence.contains("loopback") && r.evidence.contains("--exclude-loopback"),
         "{}",

@@ -144,6 +144,8 @@ async fn classify(
     }
     // A host that does not resolve or refuses connections fails every URL alike.
     let known = lane.host_failure.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    // Judged now, from here on (the result starts as an unchecked one, with no time).
+    r.checked_at = super::now();
     if let Some(err) = known {
         *unresolved = apply_error(&mut r, &err);
         r.evidence.push_str(" (as for another URL of this host)");
@@ -154,6 +156,7 @@ async fn classify(
     let f = http.check(&t.url, want_body, gate, &lane.host).await;
     if let Some(why) = &f.excluded {
         r.evidence = format!("excluded: {why}");
+        r.checked_at.clear();
         return r;
     }
     if let Some(why) = &f.refused {

@@ -373,7 +373,6 @@ pub fn offline(docs: &[Document], scope: LinkScope) -> Vec<LinkResult> {
         scope,
         |u| LinkResult {
             archived_copy: u.archived.as_deref().map(redact::url),
-            checked_at: String::new(),
             ..LinkResult::new(redact::url(&u.url), LinkClass::Unchecked, "", Vec::with_capacity(1))
         },
         |r, c| {
@@ -515,8 +514,6 @@ impl LinkResult {
     pub fn unchecked(t: &Target, why: &str) -> LinkResult {
         LinkResult {
             archived_copy: t.archived.as_ref().map(|a| redact::url(a)),
-            // Never checked: no time to give.
-            checked_at: String::new(),
             ..LinkResult::new(redact::url(&t.url), LinkClass::Unchecked, why, t.citations.clone())
         }
     }
@@ -533,7 +530,12 @@ impl LinkResult {
             title: None,
             content_type: None,
             evidence: evidence.to_string(),
-            checked_at: now(),
+            // Never checked: no time to give.
+            checked_at: if class == LinkClass::Unchecked {
+                String::new()
+            } else {
+                now()
+            },
             cited_by,
             from_cache: false,
             title_matches: None,
