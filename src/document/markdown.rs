@@ -325,6 +325,18 @@ impl LineIndex {
     }
 }
 
+/// The text of source line `line`, given room at its first piece for about
+/// its source's length (markup goes, a label may become a longer number),
+/// so that it is not regrown piece by piece to twice what it needs.
+fn line_text<'t>(texts: &'t mut [Line<'_>], index: &LineIndex, len: usize, line: usize) -> &'t mut String {
+    let buf = texts[line].text.to_mut();
+    if buf.capacity() == 0 {
+        let end = index.starts.get(line + 1).copied().unwrap_or(len);
+        buf.reserve(end - index.starts[line] + 8);
+    }
+    buf
+}
+
 /// An open link or image: its target and the text written so far inside it.
 struct OpenLink {
     line: usize,
@@ -349,10 +361,6 @@ fn lines_in_pieces(source: &str, size: usize) -> Lines<'_> {
         number: i + 1,
         text: Cow::Owned(String::new()),
     }));
-    // Room for a line's text at its first piece: about its source's length
-    // (markup goes, a label may become a longer number), so that it is not
-    // regrown piece by piece to twice what it needs.
-    let room = |line: usize| index.starts.get(line + 1).map_or(source.len(), |&e| e) - index.starts[line] + 8;
     let pieces = pieces(source, &index.starts, size);
     let (mut numbers, mut top, named_from, refs) = number_labels(source, &pieces);
     // The lines of footnote definitions: they are read after all the body,
@@ -374,10 +382,7 @@ fn lines_in_pieces(source: &str, size: usize) -> Lines<'_> {
             l.text.push_str(s);
             return;
         }
-        let buf = texts[line].text.to_mut();
-        if buf.capacity() == 0 {
-            buf.reserve(room(line));
-        }
+        let buf = line_text(texts, &index, source.len(), line);
         if buf.is_empty() && open.last().is_some_and(|&first| first < line) {
             buf.push_str("    ");
         }
@@ -424,11 +429,7 @@ fn lines_in_pieces(source: &str, size: usize) -> Lines<'_> {
                 let n = numbers.get(label.as_ref()).copied().unwrap_or(0);
                 let last = index.line(range.end.saturating_sub(1)).min(count - 1);
                 in_definition[line..=last.max(line)].fill(true);
-                let buf = texts[line].text.to_mut();
-                if buf.capacity() == 0 {
-                    buf.reserve(room(line));
-                }
-                buf.push_str(&format!("[{n}] "));
+                line_text(&mut texts, &index, source.len(), line).push_str(&format!("[{n}] "));
                 open_blocks.push(line);
             }
             Event::Start(Tag::Item) => {

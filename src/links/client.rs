@@ -199,9 +199,12 @@ impl Http {
         // The class of the address the last answer came from.
         let mut from: Option<AddrClass> = None;
         loop {
+            // The classes of the URL being requested, when they are looked up
+            // before it is sent (its redirect then needs no second lookup).
+            let mut here: Option<Vec<AddrClass>> = None;
             // Where this request would go: checked before it is sent.
             if exclusions.any() || from.is_some() {
-                let classes = self.classes(&url).await;
+                let classes = here.insert(self.classes(&url).await);
                 if let Some((class, flag)) = classes.iter().find_map(|c| exclusions.excludes(*c).map(|f| (*c, f))) {
                     f.excluded = Some(format!("a {} address ({flag})", class.name()));
                     f.final_url = url;
@@ -267,9 +270,11 @@ impl Http {
                 // The class of the address that sent the redirect: its name's,
                 // as the machine resolves it (behind a proxy the connection's
                 // own address is the proxy's), else the connection's.
-                from = self
-                    .classes(&url)
-                    .await
+                let classes = match here.take() {
+                    Some(c) => c,
+                    None => self.classes(&url).await,
+                };
+                from = classes
                     .first()
                     .copied()
                     .or_else(|| resp.remote_addr().map(|a| AddrClass::of(a.ip())));
