@@ -428,6 +428,7 @@ pub fn local_files(docs: &[Document]) -> Vec<LinkResult> {
         let dir = std::path::Path::new(&doc.path)
             .parent()
             .unwrap_or(std::path::Path::new(""));
+        let file: Arc<str> = doc.path.as_str().into();
         for (line, target) in &doc.local_links {
             let bare = target.split(['#', '?']).next().unwrap_or("");
             if bare.is_empty() {
@@ -436,7 +437,7 @@ pub fn local_files(docs: &[Document]) -> Vec<LinkResult> {
             let decoded = percent_encoding::percent_decode_str(bare).decode_utf8_lossy();
             let path = dir.join(&*decoded);
             let citation = Citation {
-                file: doc.path.as_str().into(),
+                file: file.clone(),
                 line: *line,
                 footnote: None,
                 lang: doc.lang,
