@@ -27,6 +27,7 @@ pub mod error;
 pub mod fix;
 pub mod links;
 pub mod model;
+pub mod net;
 pub mod output;
 pub mod pipeline;
 pub mod redact;

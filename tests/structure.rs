@@ -346,7 +346,7 @@ const LAYERS: &[&[&str]] = &[
     &["redact", "error"],
     &["model"],
     &["config"],
-    &["atomic", "store", "baseline"],
+    &["atomic", "store", "baseline", "net"],
     &["document"],
     &["validate"],
     &["links"],

@@ -16,9 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{ArchiveConfig, ArchiveMode, ArchiveProvider, LinksConfig, ProviderKind, SaveCredentials};
 use crate::document::Document;
-use crate::links::gate::host_key;
 use crate::links::{LinkClass, LinkResult, Target, title};
 use crate::model::{Finding, Kind, LinkId};
+use crate::net::{Fetched, Net, Request};
 use crate::redact;
 use crate::store::{self, Store, Table};
 use providers::{Answer, Capture};
@@ -97,90 +97,33 @@ pub fn target_date(docs: &[Document], t: &Target) -> Date {
         .unwrap_or_else(|| jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
 }
 
+/// The archive client: its requests go through the network layer, each
+/// service paced by `archive.interval`.
 struct Client {
-    http: reqwest::Client,
-    follow: reqwest::Client,
+    net: Net,
     cfg: ArchiveConfig,
-    next: tokio::sync::Mutex<HashMap<String, tokio::time::Instant>>,
 }
+
+/// An archive's answer: status, headers, body.
+type Got = (u16, reqwest::header::HeaderMap, Vec<u8>);
 
 impl Client {
     fn new(cfg: &ArchiveConfig, links: &LinksConfig) -> Result<Client, String> {
-        let build = |redirect| {
-            let mut b = reqwest::Client::builder()
-                .user_agent(links.user_agent())
-                .redirect(redirect)
-                .timeout(cfg.timeout)
-                .connect_timeout(links.connect_timeout);
-            for (host, addr) in &links.resolve {
-                b = b.resolve(host, *addr);
-            }
-            b.build().map_err(|e| e.without_url().to_string())
-        };
         Ok(Client {
-            http: build(reqwest::redirect::Policy::none())?,
-            follow: build(reqwest::redirect::Policy::limited(10))?,
+            net: Net::for_archive(cfg, links)?,
             cfg: cfg.clone(),
-            next: tokio::sync::Mutex::new(HashMap::new()),
         })
     }
 
-    /// Waits for the service's turn (one request per interval per service).
-    async fn turn(&self, service: &str) {
-        let start = {
-            let mut next = self.next.lock().await;
-            let now = tokio::time::Instant::now();
-            let at = next.get(service).copied().unwrap_or(now).max(now);
-            next.insert(service.to_string(), at + self.cfg.interval);
-            at
-        };
-        tokio::time::sleep_until(start).await;
-    }
-
-    /// GET with backoff on 429/5xx/timeouts. Returns status, headers and body, or why it failed.
-    async fn get(
-        &self,
-        url: &str,
-        follow: bool,
-        headers: &[(&str, String)],
-    ) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>), String> {
-        let service = host_key(url);
-        let mut attempt = 0;
-        loop {
-            self.turn(&service).await;
-            let client = if follow { &self.follow } else { &self.http };
-            let mut req = client.get(url);
-            for (k, v) in headers {
-                req = req.header(*k, v.as_str());
-            }
-            let retry = match req.send().await {
-                Ok(resp) => {
-                    let status = resp.status().as_u16();
-                    let h = resp.headers().clone();
-                    if status == 429 || status >= 500 {
-                        format!("HTTP {status}")
-                    } else {
-                        let body = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-                        return Ok((status, h, body));
-                    }
-                }
-                Err(e) if e.is_timeout() => "timed out".to_string(),
-                Err(e) if e.is_connect() => {
-                    return Err(format!(
-                        "cannot connect: {}",
-                        crate::links::client::net_error(&e).describe()
-                    ));
-                }
-                Err(e) => format!("request failed: {}", crate::links::client::net_error(&e).describe()),
-            };
-            if attempt >= self.cfg.retries {
-                return Err(retry);
-            }
-            let base = self.cfg.retry_base.as_millis() as u64;
-            let wait = base.saturating_mul(1 << attempt.min(10)) + fastrand::u64(0..=base.max(1));
-            attempt += 1;
-            tokio::time::sleep(Duration::from_millis(wait)).await;
+    /// GET, retried as the network layer's policy says (429 and 5xx after
+    /// backoff or `Retry-After`, timeouts). A 429 or 5xx that never clears,
+    /// or no answer, is a failure, in words.
+    async fn get(&self, url: &str, follow: bool, headers: &[(&'static str, String)]) -> Result<Got, String> {
+        let mut req = Request::get(url).follow(follow);
+        for (k, v) in headers {
+            req = req.header(k, v);
         }
+        answer(self.net.fetch(&req).await)
     }
 
     /// Asks one provider for captures of a URL around a date.
@@ -274,28 +217,22 @@ impl Client {
     /// the save endpoint only, never to the status polls.
     async fn save(&self, url: &str, creds: &SaveCredentials) -> Result<Capture, String> {
         let endpoint = self.cfg.save_url.trim_end_matches('/').to_string();
-        self.turn(&host_key(&endpoint)).await;
         let body = format!(
             "url={}",
             url::form_urlencoded::byte_serialize(url.as_bytes()).collect::<String>()
         );
-        let resp = self
-            .http
-            .post(&endpoint)
-            .header("Accept", "application/json")
-            .header("Authorization", format!("LOW {}:{}", creds.access, creds.secret))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| {
-                format!(
-                    "save request failed: {}",
-                    crate::links::client::net_error(&e).describe()
-                )
-            })?;
-        let status = resp.status().as_u16();
-        let text = resp.text().await.unwrap_or_default();
+        let req = Request::get(&endpoint)
+            .follow(false)
+            .header("accept", "application/json")
+            .header("authorization", &format!("LOW {}:{}", creds.access, creds.secret))
+            .form(body);
+        // Sent once: a save repeated is a second capture.
+        let f = self.net.fetch_once(&req).await;
+        if let Some(e) = &f.error {
+            return Err(format!("save request failed: {}", e.describe()));
+        }
+        let status = f.status.unwrap_or(0);
+        let text = String::from_utf8_lossy(&f.body).into_owned();
         if status != 200 {
             return Err(format!("Save Page Now answered HTTP {status}"));
         }
@@ -525,6 +462,26 @@ pub fn rescue(
         }
         report
     })
+}
+
+/// An answer as the providers read it, or why there is none.
+fn answer(f: Fetched) -> Result<Got, String> {
+    if let Some(e) = &f.error {
+        return Err(if e.is_network() || e.kind == crate::net::NetErrorKind::Refused {
+            format!("cannot connect: {}", e.describe())
+        } else if e.kind == crate::net::NetErrorKind::Timeout {
+            "timed out".to_string()
+        } else {
+            format!("request failed: {}", e.describe())
+        });
+    }
+    if let Some(why) = f.excluded.or(f.refused) {
+        return Err(format!("not asked: {why}"));
+    }
+    match f.status.unwrap_or(0) {
+        s @ (429 | 500..) => Err(format!("HTTP {s}")),
+        s => Ok((s, f.headers, f.body)),
+    }
 }
 
 fn snapshot(url: &str, c: &Capture, target: Date, verified: bool) -> Snapshot {

@@ -4,11 +4,12 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::sync::atomic::Ordering;
 
-use super::client::{Fetched, Http, NetError};
-use super::gate::Gate;
+use reqwest::header::HeaderMap;
+
 use super::page::{self, PageInfo};
-use super::{LinkClass, LinkResult, Target, title};
+use super::{LinkClass, LinkResult, Shared, Target, client, title};
 use crate::config::LinksConfig;
+use crate::net::{Fetched, Net, NetError, NetErrorKind};
 use crate::redact;
 
 /// One host's work.
@@ -19,6 +20,34 @@ pub struct Lane {
     pub probe: tokio::sync::OnceCell<Option<Probe>>,
     /// A failure that every URL of this host shares (its name does not resolve, it refuses connections).
     pub host_failure: Mutex<Option<NetError>>,
+    /// The host's own headers (`links.hosts.<host>.headers`).
+    pub headers: HeaderMap,
+    /// Whether this host's first request has been counted (for telling an
+    /// unreachable network from hosts that fail).
+    pub first_done: Mutex<bool>,
+}
+
+impl Lane {
+    /// Records the outcome of this host's first request; when every host's
+    /// first request failed on the way (DNS, connect) and none answered, the
+    /// network is unreachable and everything left stops.
+    fn first_outcome(&self, shared: &Shared, net: &Net, network_failure: bool) {
+        let mut done = self.first_done.lock().unwrap_or_else(|e| e.into_inner());
+        if *done {
+            return;
+        }
+        *done = true;
+        if network_failure {
+            shared.network_failures.fetch_add(1, Ordering::SeqCst);
+        }
+        let finished = shared.finished_first.fetch_add(1, Ordering::SeqCst) + 1;
+        if finished >= shared.total_hosts
+            && net.answered() == 0
+            && shared.network_failures.load(Ordering::SeqCst) >= shared.total_hosts
+        {
+            shared.network_down.store(true, Ordering::SeqCst);
+        }
+    }
 }
 
 /// One checked target. A host name that did not resolve leaves the link
@@ -123,22 +152,22 @@ fn root_path(u: &str) -> bool {
 }
 
 /// Checks one target and classifies it.
-pub async fn check_target(t: &Target, lane: &Lane, gate: &Gate, http: &Http, cfg: &LinksConfig) -> Checked {
+pub async fn check_target(t: &Target, lane: &Lane, shared: &Shared, net: &Net, cfg: &LinksConfig) -> Checked {
     let mut unresolved = false;
-    let result = classify(t, lane, gate, http, cfg, &mut unresolved).await;
+    let result = classify(t, lane, shared, net, cfg, &mut unresolved).await;
     Checked { result, unresolved }
 }
 
 async fn classify(
     t: &Target,
     lane: &Lane,
-    gate: &Gate,
-    http: &Http,
+    shared: &Shared,
+    net: &Net,
     cfg: &LinksConfig,
     unresolved: &mut bool,
 ) -> LinkResult {
     let mut r = LinkResult::unchecked(t, "");
-    if gate.shared.network_down.load(Ordering::SeqCst) {
+    if shared.network_down.load(Ordering::SeqCst) {
         r.evidence = "network unreachable: no host answered".to_string();
         return r;
     }
@@ -153,7 +182,7 @@ async fn classify(
     }
     // The content matters for the title and soft-404 checks: GET. A PDF's content does not: HEAD.
     let want_body = !t.expects_pdf || cfg.check_pdf_content;
-    let f = http.check(&t.url, want_body, gate, &lane.host).await;
+    let f = client::check(net, &t.url, want_body, &lane.headers).await;
     if let Some(why) = &f.excluded {
         r.evidence = format!("excluded: {why}");
         r.checked_at.clear();
@@ -167,9 +196,9 @@ async fn classify(
         r.evidence = format!("refused {why}");
         return r;
     }
-    gate.first_outcome(f.error.as_ref().is_some_and(NetError::is_network));
+    lane.first_outcome(shared, net, f.error.as_ref().is_some_and(NetError::is_network));
     if let Some(err) = &f.error {
-        if matches!(err, NetError::Dns | NetError::Refused) {
+        if matches!(err.kind, NetErrorKind::Dns | NetErrorKind::Refused) {
             *lane.host_failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(err.clone());
         }
         *unresolved = apply_error(&mut r, err);
@@ -255,7 +284,7 @@ async fn classify(
             return r;
         }
         if cfg.soft404_probe
-            && let Some(probe) = lane.probe.get_or_init(|| probe(http, gate, &lane.host, &t.url)).await
+            && let Some(probe) = lane.probe.get_or_init(|| probe(net, &lane.headers, &t.url)).await
             && probe.status == status
             && (probe.final_url == f.final_url && !f.chain.is_empty()
                 || (probe.title == p.title && similar_len(probe.len, f.body.len())))
@@ -317,11 +346,11 @@ fn similar_len(a: usize, b: usize) -> bool {
 }
 
 /// Requests a random path on the host, once.
-async fn probe(http: &Http, gate: &Gate, host: &str, sample: &str) -> Option<Probe> {
+async fn probe(net: &Net, headers: &HeaderMap, sample: &str) -> Option<Probe> {
     let mut u = url::Url::parse(sample).ok()?;
     u.set_path(&format!("/citecheck-probe-{:016x}", fastrand::u64(..)));
     u.set_query(None);
-    let f = http.check(u.as_str(), true, gate, host).await;
+    let f = client::check(net, u.as_str(), true, headers).await;
     if f.error.is_some() {
         return None;
     }
@@ -338,14 +367,15 @@ async fn probe(http: &Http, gate: &Gate, host: &str, sample: &str) -> Option<Pro
 /// Classifies a request that got no HTTP answer; true when the host name did
 /// not resolve (decided at the end of the run).
 fn apply_error(r: &mut LinkResult, err: &NetError) -> bool {
-    (r.class, r.evidence) = match err {
-        NetError::Dns => (LinkClass::Unchecked, "the host name does not resolve".to_string()),
-        NetError::Refused => (LinkClass::ConnectionRefused, "connection refused".to_string()),
-        NetError::Connect(e) => (LinkClass::ConnectionRefused, format!("cannot connect: {e}")),
-        NetError::Timeout => (LinkClass::Timeout, "no answer within the timeout".to_string()),
-        NetError::Tls(e) => (LinkClass::TlsError, format!("TLS error: {e}")),
-        NetError::Reset(e) => (LinkClass::ServerError, format!("connection broken: {e}")),
-        NetError::Other(e) => (LinkClass::ServerError, format!("request failed: {e}")),
+    let e = err.describe();
+    (r.class, r.evidence) = match err.kind {
+        NetErrorKind::Dns => (LinkClass::Unchecked, e),
+        NetErrorKind::Refused => (LinkClass::ConnectionRefused, e),
+        NetErrorKind::Connect => (LinkClass::ConnectionRefused, format!("cannot connect: {e}")),
+        NetErrorKind::Timeout => (LinkClass::Timeout, "no answer within the timeout".to_string()),
+        NetErrorKind::Tls => (LinkClass::TlsError, format!("TLS error: {e}")),
+        NetErrorKind::Reset => (LinkClass::ServerError, format!("connection broken: {e}")),
+        NetErrorKind::Other => (LinkClass::ServerError, format!("request failed: {e}")),
     };
-    matches!(err, NetError::Dns)
+    err.kind == NetErrorKind::Dns
 }

@@ -5,13 +5,11 @@
 //! entry point; it builds a tokio runtime, schedules one task per host lane
 //! (see [`hosts`]), and returns a [`LinkReport`] that the run is built from.
 //!
-//! Inside: [`gate`] (a host's pace) ← [`client`] (requests, redirects,
-//! retries) ← [`classify`] (an answer → a class) ← [`hosts`] (the lanes).
+//! Inside: [`client`] (a URL by GET or HEAD, through [`crate::net`]) ←
+//! [`classify`] (an answer → a class) ← [`hosts`] (the lanes).
 
-pub mod addr;
 pub mod classify;
 pub mod client;
-pub mod gate;
 pub mod hosts;
 pub mod page;
 pub mod title;
@@ -556,10 +554,12 @@ pub(crate) fn now() -> String {
 
 /// State shared by every lane of a run.
 pub struct Shared {
-    pub answered: AtomicUsize,
+    /// Hosts whose first request failed on the way (DNS, connect).
     pub network_failures: AtomicUsize,
     pub network_down: AtomicBool,
-    pub requests: AtomicUsize,
+    /// Hosts whose first request has finished, of `total_hosts`.
+    pub finished_first: AtomicUsize,
+    pub total_hosts: usize,
 }
 
 /// A cached result, if the store has a fresh one.
@@ -611,13 +611,17 @@ async fn check_async(
             todo.push(i);
         }
     }
+    let mut lanes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for &i in &todo {
+        lanes.entry(crate::net::host_key(&targets[i].url)).or_default().push(i);
+    }
     let shared = Arc::new(Shared {
-        answered: AtomicUsize::new(0),
         network_failures: AtomicUsize::new(0),
         network_down: AtomicBool::new(false),
-        requests: AtomicUsize::new(0),
+        finished_first: AtomicUsize::new(0),
+        total_hosts: lanes.len(),
     });
-    let http = match client::Http::new(cfg) {
+    let net = match crate::net::Net::for_links(cfg) {
         Ok(c) => Arc::new(c),
         Err(e) => {
             let why = format!("cannot build the HTTP client: {e}");
@@ -634,15 +638,18 @@ async fn check_async(
     };
     progress.started(todo.len());
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, classify::Checked)>();
-    let scheduler = hosts::Scheduler::new(cfg, shared.clone());
-    let mut lanes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for &i in &todo {
-        lanes.entry(gate::host_key(&targets[i].url)).or_default().push(i);
-    }
     let targets = Arc::new(targets);
-    let total_hosts = lanes.len();
+    let lane_cfg = Arc::new(cfg.clone());
     for (host, items) in lanes {
-        scheduler.spawn_lane(host, items, targets.clone(), http.clone(), tx.clone(), total_hosts);
+        hosts::spawn_lane(
+            lane_cfg.clone(),
+            host,
+            items,
+            targets.clone(),
+            net.clone(),
+            shared.clone(),
+            tx.clone(),
+        );
     }
     drop(tx);
     let mut unresolved = vec![false; targets.len()];
@@ -658,7 +665,7 @@ async fn check_async(
     progress.finished();
     store::warn_once(&mut warnings, store.flush());
     let down = shared.network_down.load(Ordering::SeqCst)
-        || shared.answered.load(Ordering::SeqCst) == 0 && shared.network_failures.load(Ordering::SeqCst) > 0;
+        || net.answered() == 0 && shared.network_failures.load(Ordering::SeqCst) > 0;
     let results: Vec<LinkResult> = results
         .into_iter()
         .zip(unresolved)
@@ -685,7 +692,7 @@ async fn check_async(
         } else {
             NetworkStatus::Ok
         },
-        requests: shared.requests.load(Ordering::SeqCst),
+        requests: net.requests(),
         warnings,
     }
 }
