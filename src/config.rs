@@ -136,8 +136,6 @@ pub struct ArchiveConfig {
     #[serde(rename = "save_poll_ms", with = "millis")]
     pub save_poll: Duration,
     pub save_max_polls: u32,
-    /// Archive lookups are cached here like link results.
-    pub cache_path: PathBuf,
     /// Save Page Now credentials (`--save-missing`): live links that no
     /// archive has are saved. Never read from the file.
     #[serde(skip)]
@@ -190,7 +188,6 @@ impl Default for ArchiveConfig {
             save_url: "https://web.archive.org/save".to_string(),
             save_poll: Duration::from_millis(5000),
             save_max_polls: 24,
-            cache_path: PathBuf::from(".citecheck/cache/archive.json"),
             save: None,
         }
     }
@@ -307,24 +304,27 @@ pub struct HostConfig {
     pub headers: BTreeMap<String, String>,
 }
 
-/// The persistent link cache.
+/// The link store: every link check and archive lookup, with history.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CacheConfig {
     pub enabled: bool,
-    /// Cache file, relative to the working directory.
+    /// The SQLite database, relative to the working directory.
     pub path: PathBuf,
     /// Results older than this are checked again: `30s`, `15m`, `12h`, `1d`.
     #[serde(with = "age")]
     pub max_age: Duration,
+    /// Checks kept per URL (the newest).
+    pub keep: usize,
 }
 
 impl Default for CacheConfig {
     fn default() -> Self {
         CacheConfig {
             enabled: true,
-            path: PathBuf::from(".citecheck/cache/links.json"),
+            path: PathBuf::from(".citecheck/citecheck.db"),
             max_age: Duration::from_secs(86_400),
+            keep: 20,
         }
     }
 }

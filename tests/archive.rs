@@ -376,19 +376,12 @@ fn lookups_are_cached_like_link_results() {
     let dir = tempfile::tempdir().unwrap();
     let first = run(dir.path(), &web, &["/gone"], &provider("wayback_cdx", &archive.base()));
     assert!(snap(&first, "/gone").is_some());
-    // Turn both caches on (paths inside the test folder) and run twice.
+    // Turn the store on (inside the test folder) and run twice.
     let cfg = std::fs::read_to_string(dir.path().join("c.yaml")).unwrap().replace(
         "  cache:\n    enabled: false\n",
         &format!(
             "  cache:\n    enabled: true\n    path: {}\n",
-            dir.path().join("links.json").display()
-        ),
-    );
-    let cfg = cfg.replace(
-        "archive:\n",
-        &format!(
-            "archive:\n  cache_path: {}\n",
-            dir.path().join("archive.json").display()
+            dir.path().join("citecheck.db").display()
         ),
     );
     std::fs::write(dir.path().join("c.yaml"), cfg).unwrap();
@@ -406,7 +399,11 @@ fn lookups_are_cached_like_link_results() {
         asked,
         "no request to the archive for a cached lookup"
     );
-    assert!(dir.path().join("archive.json").is_file());
+    let db = rusqlite::Connection::open(dir.path().join("citecheck.db")).unwrap();
+    let lookups: i64 = db
+        .query_row("SELECT count(*) FROM archive_lookups", [], |r| r.get(0))
+        .unwrap();
+    assert!(lookups >= 1, "the lookup is in the store");
 }
 
 #[test]
@@ -430,17 +427,13 @@ fn save_missing_sends_credentials_to_the_save_endpoint_only() {
     let _ = run(d, &web, &["/alive"], &provider("wayback_cdx", &archive.base()));
     let cfg = std::fs::read_to_string(d.join("c.yaml")).unwrap().replace(
         "archive:\n",
-        &format!(
-            "archive:\n  save_url: {}/save\n  save_poll_ms: 10\n  cache_path: {}\n",
-            archive.base(),
-            d.join("cache/archive.json").display()
-        ),
+        &format!("archive:\n  save_url: {}/save\n  save_poll_ms: 10\n", archive.base()),
     );
     let cfg = cfg.replace(
         "  cache:\n    enabled: false\n",
         &format!(
             "  cache:\n    enabled: true\n    path: {}\n",
-            d.join("cache/links.json").display()
+            d.join("cache/citecheck.db").display()
         ),
     );
     std::fs::write(d.join("c.yaml"), cfg).unwrap();

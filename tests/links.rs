@@ -28,7 +28,7 @@ fn setup(dir: &Path, cites: &[(&str, &str)], links_cfg: &str) {
         refs.push_str(&format!("[{n}] Publisher, “{title},” May {day}, 2014, {url}\n\n"));
     }
     std::fs::write(dir.join("doc.txt"), format!("{body}\n{refs}")).unwrap();
-    let cache = dir.join("cache/links.json");
+    let cache = dir.join("cache/citecheck.db");
     // Fast settings for tests, unless the test sets its own.
     let mut cfg = String::from("documents:\n  - path: doc.txt\n    lang: en\nlinks:\n");
     for line in [
@@ -516,7 +516,7 @@ fn killed_run_leaves_a_readable_cache_and_resumes() {
         .current_dir(dir.path())
         .spawn()
         .unwrap();
-    let cache = dir.path().join("cache/links.json");
+    let cache = dir.path().join("cache/citecheck.db");
     let deadline = Instant::now() + Duration::from_secs(15);
     while !cache.exists() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
@@ -525,9 +525,16 @@ fn killed_run_leaves_a_readable_cache_and_resumes() {
     // SIGKILL: no chance to clean up.
     child.kill().unwrap();
     let _ = child.wait();
-    let text = std::fs::read_to_string(&cache).expect("cache written during the run");
-    let json: serde_json::Value = serde_json::from_str(&text).expect("the cache is whole JSON");
-    let kept = json["entries"].as_object().unwrap().len();
+    let db = rusqlite::Connection::open(&cache).expect("store written during the run");
+    let kept: i64 = db
+        .query_row(
+            "SELECT count(DISTINCT url_hash) FROM link_checks WHERE reusable",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the store reads after a SIGKILL");
+    drop(db);
+    let kept = kept as usize;
     assert!(kept > 0 && kept < 40, "kept {kept}");
     let before = s.stats.total();
     let o = bin(dir.path(), &["check", "--config", "c.yaml", "--out", "r", "--quiet"]);
@@ -573,10 +580,17 @@ fn credentials_never_appear_in_any_output() {
         "r/citecheck.sarif",
         "r/citecheck.junit.xml",
         "r/citecheck-archive.csv",
-        "cache/links.json",
     ] {
         everything.push_str(&std::fs::read_to_string(dir.path().join(f)).unwrap_or_else(|_| panic!("{f} written")));
     }
+    // The store, and its WAL files if any, byte for byte.
+    let mut store_bytes = 0;
+    for f in std::fs::read_dir(dir.path().join("cache")).unwrap().flatten() {
+        let bytes = std::fs::read(f.path()).unwrap();
+        store_bytes += bytes.len();
+        everything.push_str(&String::from_utf8_lossy(&bytes));
+    }
+    assert!(store_bytes > 0, "the store is written");
     for needle in [
         "s3cretPW",
         "tok123abc",
@@ -704,12 +718,16 @@ fn a_cache_that_cannot_be_written_is_a_warning_the_binary_prints() {
     .expect("the run goes on");
     assert_eq!(result(&o, &url).class, LinkClass::Alive);
     assert_eq!(o.run.warnings.len(), 1, "{:?}", o.run.warnings);
-    assert!(o.run.warnings[0].contains("cache"), "{:?}", o.run.warnings);
+    assert!(o.run.warnings[0].contains("cannot create"), "{:?}", o.run.warnings);
     // The binary prints it once, as a warning, and the run's outcome is unchanged.
     let o = bin(dir.path(), &["check", "--config", "c.yaml", "--out", "r", "--quiet"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{err}");
-    assert_eq!(err.matches("citecheck: warning: cannot create").count(), 1, "{err}");
+    assert_eq!(
+        err.matches("citecheck: warning: cannot open the link store").count(),
+        1,
+        "{err}"
+    );
 }
 
 /// A Markdown note with links only in its body: no footnote, no reference list.

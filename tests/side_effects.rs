@@ -136,9 +136,7 @@ fn check_with_one_format_writes_its_report_and_the_store_and_nothing_else() {
         added,
         [
             ".citecheck",
-            ".citecheck/cache",
-            ".citecheck/cache/archive.json",
-            ".citecheck/cache/links.json",
+            ".citecheck/citecheck.db",
             "reports",
             "reports/citecheck.json",
         ]
@@ -160,9 +158,11 @@ fn check_with_one_format_writes_its_report_and_the_store_and_nothing_else() {
             .any(|l| l["snapshot"]["archived_url"].is_string()),
         "the report carries the snapshots"
     );
-    let cache: serde_json::Value =
-        serde_json::from_slice(after[".citecheck/cache/links.json"].0.as_ref().unwrap()).unwrap();
-    assert!(!cache["entries"].as_object().unwrap().is_empty(), "the 404s are stored");
+    let db = rusqlite::Connection::open(dir.path().join(".citecheck/citecheck.db")).unwrap();
+    let dead: i64 = db
+        .query_row("SELECT count(*) FROM link_checks WHERE status = 404", [], |r| r.get(0))
+        .unwrap();
+    assert!(dead > 0, "the 404s are stored");
 }
 
 fn mode(p: &Path) -> u32 {

@@ -20,7 +20,7 @@ use crate::links::{LinkClass, LinkResult, Target, title};
 use crate::model::{Finding, Kind, LinkId};
 use crate::net::{Fetched, Net, Request};
 use crate::redact;
-use crate::store::{self, Store, Table};
+use crate::store::{self, Key, Store};
 use providers::{Answer, Capture};
 
 /// A suggested archived copy of a cited URL.
@@ -298,11 +298,11 @@ impl Client {
     }
 }
 
-/// A lookup kept in the store, keyed by URL and target date: a found
-/// snapshot, or the definite answer that no provider has one (`None`).
-/// Failures are never kept.
-fn stored_lookup(store: &dyn Store, key: &str, max_age: Duration) -> Option<Option<Snapshot>> {
-    store::get_typed(store, Table::Archive, key, max_age)
+/// A lookup kept in the store, keyed by the real URL and the target date:
+/// a found snapshot, or the definite answer that no provider has one
+/// (`None`). Failures are never kept.
+fn stored_lookup(store: &dyn Store, key: &Key, target: &str, max_age: Duration) -> Option<Option<Snapshot>> {
+    serde_json::from_value(store.lookup(key, target, max_age)?).ok()
 }
 
 /// Finds archived copies for the links that need one.
@@ -362,11 +362,13 @@ pub fn rescue(
         for (id, l) in wanted {
             let Some(t) = targets.get(&l.url) else { continue };
             let target = target_date(docs, t);
-            let key = format!("{}|{target}", l.url);
+            // Kept under the real URL's hash (the redacted one is shown).
+            let key = Key::of(&t.url);
+            let day = target.to_string();
             let mut all_answered = true;
             let mut found = None;
             let cached = if use_cache {
-                stored_lookup(store, &key, max_age)
+                stored_lookup(store, &key, &day, max_age)
             } else {
                 None
             };
@@ -429,10 +431,10 @@ pub fn rescue(
                 }
             }
             if use_cache && cached.is_none() && (found.is_some() || all_answered) {
-                store::warn_once(
-                    &mut report.warnings,
-                    store::put_typed(store, Table::Archive, &key, &found),
-                );
+                let answer = serde_json::to_value(&found).unwrap_or(serde_json::Value::Null);
+                // Committed as it comes: a run killed in this phase asks no
+                // finished lookup again.
+                store::warn_once(&mut report.warnings, store.record_lookup(&key, &day, &answer));
             }
             match found {
                 Some(s) => {

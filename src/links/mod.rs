@@ -24,7 +24,7 @@ use crate::config::{LinkScope, LinksConfig};
 use crate::document::Document;
 use crate::model::{Citation, Finding, Kind, LinkId};
 use crate::redact;
-use crate::store::{self, Store, Table};
+use crate::store::{self, Key, LinkCheck, Store};
 
 /// What became of a link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -562,15 +562,15 @@ pub struct Shared {
     pub total_hosts: usize,
 }
 
-/// A cached result, if the store has a fresh one.
+/// A stored result that may answer for this run, if the store has one.
 fn cached(store: &dyn Store, cfg: &LinksConfig, url: &str) -> Option<LinkResult> {
     if !cfg.cache.enabled {
         return None;
     }
-    store::get_typed(store, Table::Links, &redact::url(url), cfg.cache.max_age)
+    serde_json::from_value(store.reusable_check(&Key::of(url), cfg.cache.max_age)?).ok()
 }
 
-/// Whether a result may be reused by later runs: successes and definite
+/// Whether a result may answer for later runs: successes and definite
 /// answers (404, 410, soft 404); never timeouts, connection or server errors.
 pub fn cacheable(r: &LinkResult) -> bool {
     match r.class {
@@ -580,15 +580,25 @@ pub fn cacheable(r: &LinkResult) -> bool {
     }
 }
 
-/// Keeps a result in the store; a store that cannot be written is a warning.
+/// Records a check in the store (every check, for the link's history);
+/// a store that cannot be written is a warning.
 fn remember(store: &mut dyn Store, url: &str, r: &LinkResult, warnings: &mut Vec<String>) {
     let mut kept = r.clone();
     kept.cited_by.clear();
     kept.from_cache = false;
-    store::warn_once(
-        warnings,
-        store::put_typed(store, Table::Links, &redact::url(url), &kept),
-    );
+    let record = match serde_json::to_value(&kept) {
+        Ok(v) => v,
+        Err(e) => return store::warn_once(warnings, Err(format!("cannot encode the check of {}: {e}", r.url))),
+    };
+    let check = LinkCheck {
+        class: r.class.as_str().to_string(),
+        status: r.http_status,
+        evidence: r.evidence.clone(),
+        ok: matches!(r.class, LinkClass::Alive | LinkClass::Redirected),
+        reusable: cacheable(r),
+        record,
+    };
+    store::warn_once(warnings, store.record_check(&Key::of(url), &check));
 }
 
 async fn check_async(
@@ -656,7 +666,8 @@ async fn check_async(
     while let Some((i, checked)) = rx.recv().await {
         progress.checked(checked.result.class);
         // Stored as it comes: a run killed mid-way keeps what it learnt.
-        if cfg.cache.enabled && cacheable(&checked.result) {
+        // An unchecked link (excluded, the network down) is no check.
+        if cfg.cache.enabled && checked.result.class != LinkClass::Unchecked {
             remember(store, &targets[i].url, &checked.result, &mut warnings);
         }
         unresolved[i] = checked.unresolved;

@@ -95,7 +95,7 @@ pub fn check(o: &CheckOptions) -> citecheck::error::Result<Outcome> {
         archive_mode: o.archive,
         ..Overlay::default()
     });
-    let mut store = citecheck::store::Files::open(&config);
+    let mut store = citecheck::store::Sqlite::open(&config);
     let run = citecheck::run(&config, &mut store, &citecheck::links::Silent)?;
     let written = match &o.out {
         Some(dir) => citecheck::output::reports(&run, dir, &ReportFormat::ALL)?,

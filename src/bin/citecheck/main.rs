@@ -67,9 +67,9 @@ fn configure(file: Option<&std::path::Path>, overlay: Overlay) -> Result<Config>
 /// the run must write nothing) and a progress bar.
 fn run(config: &Config, quiet: bool, write_store: bool) -> Result<Run> {
     let mut store = if write_store {
-        store::Files::open(config)
+        store::Sqlite::open(config)
     } else {
-        store::Files::open_read_only(config)
+        store::Sqlite::open_read_only(config)
     };
     let run = citecheck::run(config, &mut store, &progress::Bar::new(!quiet))?;
     for w in &run.warnings {
