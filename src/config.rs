@@ -250,6 +250,32 @@ pub struct LinksConfig {
     /// Fetch PDFs by GET (default: HEAD, as their content is not compared).
     pub check_pdf_content: bool,
     pub cache: CacheConfig,
+    /// InternetArchiveBot's rule: a link is dead only after this many
+    /// failing checks spanning this many days; before, it is failing.
+    pub dead_after: DeadAfter,
+}
+
+/// When repeated failures make a link dead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeadAfter {
+    /// Failing checks in a row (1: the first failure is dead).
+    pub checks: u32,
+    /// Days from the first of them to the latest.
+    pub days: u32,
+}
+
+impl Default for DeadAfter {
+    fn default() -> Self {
+        DeadAfter { checks: 1, days: 0 }
+    }
+}
+
+impl DeadAfter {
+    /// Whether one failing check is enough (today's rule, the default).
+    pub fn at_once(&self) -> bool {
+        self.checks <= 1 && self.days == 0
+    }
 }
 
 impl Default for LinksConfig {
@@ -280,6 +306,7 @@ impl Default for LinksConfig {
             title_check: true,
             check_pdf_content: false,
             cache: CacheConfig::default(),
+            dead_after: DeadAfter::default(),
         }
     }
 }

@@ -174,6 +174,7 @@ kinds! {
     UrlTrailingPunctuation = "url_trailing_punctuation", Info, "Punctuation glued to the end of a URL (stripped before use).";
     // Links (checked over HTTP).
     LinkDead = "link_dead", Error, "The cited URL answers 404 or 410, or its host name does not resolve while others do.";
+    LinkFailing = "link_failing", Warning, "The cited URL fails (404, 410, a name that does not resolve), but not yet as often or as long as `links.dead_after` asks before it is dead: failing since a date, k of N checks.";
     LinkSoft404 = "link_soft_404", Warning, "The cited URL answers, but the page is gone (sent home, a not-found page, or the answer any random path gets).";
     LinkBlocked = "link_blocked", Warning, "The server refused to answer (401, 403, lasting 429, bot challenge): the link could not be verified.";
     LinkHttpError = "link_http_error", Warning, "The server answers with another 4xx status (400, 418, 422, …) or one HTTP does not define (600 and up): not the page, but no proof that it is gone.";
@@ -215,6 +216,7 @@ impl Kind {
         matches!(
             self,
             Kind::LinkDead
+                | Kind::LinkFailing
                 | Kind::LinkSoft404
                 | Kind::LinkBlocked
                 | Kind::LinkHttpError

@@ -567,3 +567,69 @@ fn archives_are_asked_about_the_real_url_and_no_output_holds_its_secrets() {
         assert!(found.is_some_and(|(_, s)| s.is_some()), "{path}: no snapshot");
     }
 }
+
+#[test]
+fn a_run_killed_in_the_archive_phase_repeats_no_finished_lookup() {
+    const LINKS: usize = 30;
+    let web = Fake::start(|_| Response::new(404, "text/html", "<title>Not Found</title>"));
+    // Each lookup is one request, answered "no capture": a definite answer, kept.
+    let archive = Fake::start(|_| Response::json("[]"));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut body = String::from("Sample Institute\n\n");
+    let mut refs = String::from("References:\n\n");
+    for n in 1..=LINKS {
+        body.push_str(&format!("l\u{a0} May 1, 2014: Event {n}.[{n}]\n\n"));
+        refs.push_str(&format!(
+            "[{n}] Publisher, “{TITLE},” May 1, 2014, {}/gone/{n}.html\n\n",
+            web.base()
+        ));
+    }
+    std::fs::write(d.join("doc.txt"), format!("{body}\n{refs}")).unwrap();
+    std::fs::write(
+        d.join("c.yaml"),
+        format!(
+            "documents:\n  - path: doc.txt\n    lang: en\nlinks:\n  per_host_interval_ms: 0\n  soft404_probe: false\n  \
+             cache:\n    path: store.db\narchive:\n  interval_ms: 150\n  retries: 0\n  providers:\n    - kind: wayback_cdx\n      base_url: {}\n",
+            archive.base()
+        ),
+    )
+    .unwrap();
+    let args = ["check", "--config", "c.yaml", "--out", "r", "--quiet"];
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_citecheck"))
+        .args(args)
+        .current_dir(d)
+        .spawn()
+        .unwrap();
+    let lookups = |d: &Path| -> usize {
+        rusqlite::Connection::open(d.join("store.db"))
+            .and_then(|db| db.query_row("SELECT count(*) FROM archive_lookups", [], |r| r.get::<_, i64>(0)))
+            .unwrap_or(0) as usize
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while lookups(d) < 5 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // SIGKILL in the middle of the lookups: no chance to clean up.
+    child.kill().unwrap();
+    let _ = child.wait();
+    let kept = lookups(d);
+    assert!((5..LINKS).contains(&kept), "kept {kept} lookups");
+    let asked = archive.count("/");
+    assert!(asked >= kept);
+    let web_before = web.count("/");
+
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_citecheck"))
+        .args(args)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        archive.count("/") - asked,
+        LINKS - kept,
+        "the rerun asks only the lookups the store lacks"
+    );
+    assert_eq!(web.count("/"), web_before, "and re-checks no link: every 404 was kept");
+    assert_eq!(lookups(d), LINKS);
+}

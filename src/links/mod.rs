@@ -36,6 +36,9 @@ pub enum LinkClass {
     Redirected,
     /// 404, 410, or a host name that does not resolve while other hosts do.
     Dead,
+    /// Dead by its answer, but not yet by `links.dead_after` (k of N
+    /// failing checks, or fewer than D days since the first).
+    Failing,
     /// Answers 200 but the page is gone (home-page redirect, "not found" page, or
     /// the same answer as a random path on that host).
     Soft404,
@@ -63,6 +66,7 @@ impl LinkClass {
             LinkClass::Alive => "alive",
             LinkClass::Redirected => "redirected",
             LinkClass::Dead => "dead",
+            LinkClass::Failing => "failing",
             LinkClass::Soft404 => "soft_404",
             LinkClass::Blocked => "blocked",
             LinkClass::HttpError => "http_error",
@@ -133,6 +137,15 @@ pub struct LinkResult {
     /// A link to a local file, checked on the file system (no archive has it).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub local: bool,
+    /// For a failing or dead link, from the store's history: when the
+    /// failing checks in a row began (RFC 3339), how many there are, and
+    /// when it last answered with its page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_failed: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_ok: Option<String>,
 }
 
 /// Network state of a run.
@@ -541,14 +554,21 @@ impl LinkResult {
             type_matches: None,
             archived_copy: None,
             local: false,
+            first_failed: None,
+            checks: None,
+            last_ok: None,
         }
     }
 }
 
+/// Now, in RFC 3339 (the store's clock: `CITECHECK_NOW` sets it).
 pub(crate) fn now() -> String {
-    jiff::Timestamp::now()
-        .round(jiff::Unit::Second)
-        .unwrap_or_else(|_| jiff::Timestamp::now())
+    time(store::now())
+}
+
+fn time(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
         .to_string()
 }
 
@@ -571,18 +591,47 @@ fn cached(store: &dyn Store, cfg: &LinksConfig, url: &str) -> Option<LinkResult>
 }
 
 /// Whether a result may answer for later runs: successes and definite
-/// answers (404, 410, soft 404); never timeouts, connection or server errors.
-pub fn cacheable(r: &LinkResult) -> bool {
+/// answers (404, 410, soft 404); never timeouts, connection or server
+/// errors, nor a 404 while `links.dead_after` wants it checked again.
+pub fn cacheable(r: &LinkResult, cfg: &LinksConfig) -> bool {
     match r.class {
         LinkClass::Alive | LinkClass::Redirected | LinkClass::Soft404 => true,
-        LinkClass::Dead => matches!(r.http_status, Some(404 | 410)),
+        LinkClass::Dead => cfg.dead_after.at_once() && matches!(r.http_status, Some(404 | 410)),
         _ => false,
+    }
+}
+
+/// Applies `links.dead_after` to a dead link checked now, from its history
+/// in the store (this check included): dead after N failing checks in a
+/// row spanning D days, failing before. The record says since when.
+fn judge(r: &mut LinkResult, history: &[store::Past], cfg: &LinksConfig) {
+    let now = store::now();
+    let failing: Vec<&store::Past> = history.iter().rev().take_while(|p| !p.ok).collect();
+    // A store that is off, or a check it could not keep: this check alone.
+    let (k, first) = match failing.last() {
+        Some(first) => (failing.len() as u32, first.at),
+        None => (1, now),
+    };
+    r.checks = Some(k);
+    r.first_failed = Some(time(first));
+    r.last_ok = history.iter().rev().find(|p| p.ok).map(|p| time(p.at));
+    let d = cfg.dead_after;
+    let days = (now - first) / 86_400;
+    if k < d.checks || days < i64::from(d.days) {
+        r.class = LinkClass::Failing;
+        r.evidence = format!(
+            "{}; failing since {}, {k} of {} checks over {days} of {} days (links.dead_after)",
+            r.evidence,
+            time(first),
+            d.checks.max(1),
+            d.days
+        );
     }
 }
 
 /// Records a check in the store (every check, for the link's history);
 /// a store that cannot be written is a warning.
-fn remember(store: &mut dyn Store, url: &str, r: &LinkResult, warnings: &mut Vec<String>) {
+fn remember(store: &mut dyn Store, cfg: &LinksConfig, url: &str, r: &LinkResult, warnings: &mut Vec<String>) {
     let mut kept = r.clone();
     kept.cited_by.clear();
     kept.from_cache = false;
@@ -595,7 +644,7 @@ fn remember(store: &mut dyn Store, url: &str, r: &LinkResult, warnings: &mut Vec
         status: r.http_status,
         evidence: r.evidence.clone(),
         ok: matches!(r.class, LinkClass::Alive | LinkClass::Redirected),
-        reusable: cacheable(r),
+        reusable: cacheable(r, cfg),
         record,
     };
     store::warn_once(warnings, store.record_check(&Key::of(url), &check));
@@ -668,34 +717,43 @@ async fn check_async(
         // Stored as it comes: a run killed mid-way keeps what it learnt.
         // An unchecked link (excluded, the network down) is no check.
         if cfg.cache.enabled && checked.result.class != LinkClass::Unchecked {
-            remember(store, &targets[i].url, &checked.result, &mut warnings);
+            remember(store, cfg, &targets[i].url, &checked.result, &mut warnings);
         }
         unresolved[i] = checked.unresolved;
         results[i] = Some(checked.result);
     }
     progress.finished();
-    store::warn_once(&mut warnings, store.flush());
     let down = shared.network_down.load(Ordering::SeqCst)
         || net.answered() == 0 && shared.network_failures.load(Ordering::SeqCst) > 0;
-    let results: Vec<LinkResult> = results
-        .into_iter()
-        .zip(unresolved)
-        .filter_map(|(r, unresolved)| {
-            let mut r = r?;
-            if down {
-                if !r.from_cache && r.class != LinkClass::Unchecked {
-                    r.class = LinkClass::Unchecked;
-                    r.evidence = "network unreachable: no host answered".to_string();
-                    r.http_status = None;
-                }
-            } else if unresolved {
-                // A name that does not resolve is dead only because other hosts did resolve.
-                r.class = LinkClass::Dead;
-                r.evidence = "the host name does not resolve (other hosts did)".to_string();
+    let mut out = Vec::with_capacity(results.len());
+    for (i, (r, unresolved)) in results.into_iter().zip(unresolved).enumerate() {
+        let Some(mut r) = r else { continue };
+        if down {
+            if !r.from_cache && r.class != LinkClass::Unchecked {
+                r.class = LinkClass::Unchecked;
+                r.evidence = "network unreachable: no host answered".to_string();
+                r.http_status = None;
             }
-            Some(r)
-        })
-        .collect();
+        } else if unresolved {
+            // A name that does not resolve is dead only because other hosts did resolve.
+            r.class = LinkClass::Dead;
+            r.evidence = "the host name does not resolve (other hosts did)".to_string();
+            if cfg.cache.enabled {
+                remember(store, cfg, &targets[i].url, &r, &mut warnings);
+            }
+        }
+        if r.class == LinkClass::Dead && !r.from_cache {
+            let history = if cfg.cache.enabled {
+                store.history(&Key::of(&targets[i].url))
+            } else {
+                Vec::new()
+            };
+            judge(&mut r, &history, cfg);
+        }
+        out.push(r);
+    }
+    store::warn_once(&mut warnings, store.flush());
+    let results = out;
     LinkReport {
         results,
         network: if down {
@@ -721,6 +779,7 @@ pub fn findings(report: &LinkReport, instead: &dyn Fn(LinkId) -> Option<String>)
             LinkClass::Redirected if r.permanent_redirect => (Some(Kind::LinkRedirected), "moved permanently"),
             LinkClass::Redirected => (Some(Kind::LinkRedirectedTemporarily), "redirects temporarily"),
             LinkClass::Dead => (Some(Kind::LinkDead), "is dead"),
+            LinkClass::Failing => (Some(Kind::LinkFailing), "is failing"),
             LinkClass::Soft404 => (Some(Kind::LinkSoft404), "answers but the page is gone"),
             LinkClass::Blocked => (Some(Kind::LinkBlocked), "could not be verified (blocked)"),
             LinkClass::HttpError => (Some(Kind::LinkHttpError), "answers with an HTTP error"),
