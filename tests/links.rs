@@ -851,3 +851,79 @@ fn excluded_address_classes_get_no_request() {
     let (o, _d) = links(&[(&ok, T)], "  exclude_private: true\n  exclude_link_local: true\n");
     assert_eq!(result(&o, &ok).class, LinkClass::Alive);
 }
+
+#[test]
+fn exclude_private_and_link_local_keep_their_requests_from_being_sent() {
+    // Every request goes to a proxy on 127.0.0.1, so nothing can leave
+    // 127.0.0.0/8 even if the guard failed; the guard applies to the
+    // literal addresses behind a proxy.
+    let proxy = Server::start(Mode::Routes);
+    let private = "http://10.1.2.3/ok";
+    let link_local = "http://169.254.169.254/ok";
+    let public = "http://proxied-site.invalid/ok";
+    let run = |flags: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        setup(
+            dir.path(),
+            &[(private, T), (link_local, T), (public, T)],
+            "  soft404_probe: false\n",
+        );
+        let mut args = vec!["check", "--config", "c.yaml", "--out", "r", "--format", "json"];
+        args.extend_from_slice(flags);
+        let o = Command::new(env!("CARGO_BIN_EXE_citecheck"))
+            .args(&args)
+            .current_dir(dir.path())
+            .env("HTTP_PROXY", proxy.url(""))
+            .env("http_proxy", proxy.url(""))
+            .env_remove("NO_PROXY")
+            .env_remove("no_proxy")
+            .output()
+            .unwrap();
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("r/citecheck.json")).unwrap()).unwrap();
+        json["links"].as_array().unwrap().clone()
+    };
+    let hosts_seen = || -> Vec<String> {
+        proxy
+            .stats
+            .seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|s| s.host.clone())
+            .collect()
+    };
+    for (flags, excluded, why) in [
+        (&["--exclude-private"][..], private, "--exclude-private"),
+        (&["--exclude-link-local"][..], link_local, "--exclude-link-local"),
+    ] {
+        proxy.stats.seen.lock().unwrap().clear();
+        let links = run(flags);
+        let r = links.iter().find(|l| l["url"] == excluded).unwrap();
+        assert_eq!(r["class"], "unchecked", "{flags:?}: {r}");
+        assert!(r["evidence"].as_str().unwrap().contains(why), "{r}");
+        let host = excluded.trim_start_matches("http://").trim_end_matches("/ok");
+        let seen = hosts_seen();
+        assert!(
+            !seen.iter().any(|h| h == host),
+            "{flags:?}: {host} was requested: {seen:?}"
+        );
+        assert!(
+            seen.iter().any(|h| h == "proxied-site.invalid"),
+            "{flags:?}: other links are still checked: {seen:?}"
+        );
+    }
+    // Without the flags both are requested (through the proxy): the test can fail.
+    proxy.stats.seen.lock().unwrap().clear();
+    run(&[]);
+    let seen = hosts_seen();
+    assert!(
+        seen.iter().any(|h| h == "10.1.2.3") && seen.iter().any(|h| h == "169.254.169.254"),
+        "{seen:?}"
+    );
+}
