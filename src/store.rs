@@ -64,6 +64,12 @@ pub struct Past {
     /// Seconds since the Unix epoch.
     pub at: i64,
     pub ok: bool,
+    /// Whether the check found the link gone (`dead` or `failing`).
+    pub gone: bool,
+}
+
+fn gone(class: &str) -> bool {
+    matches!(class, "dead" | "failing")
 }
 
 /// A place for results between runs.
@@ -132,7 +138,15 @@ impl Store for Memory {
     fn history(&self, key: &Key) -> Vec<Past> {
         self.checks
             .get(&key.hash)
-            .map(|v| v.iter().map(|(at, c)| Past { at: *at, ok: c.ok }).collect())
+            .map(|v| {
+                v.iter()
+                    .map(|(at, c)| Past {
+                        at: *at,
+                        ok: c.ok,
+                        gone: gone(&c.class),
+                    })
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -337,12 +351,14 @@ impl Store for Sqlite {
     fn history(&self, key: &Key) -> Vec<Past> {
         let mut out = Vec::new();
         if let Some(conn) = self.conn.as_ref()
-            && let Ok(mut st) = conn
-                .prepare_cached("SELECT checked_at, ok FROM link_checks WHERE url_hash = ?1 ORDER BY checked_at, id")
+            && let Ok(mut st) = conn.prepare_cached(
+                "SELECT checked_at, ok, class FROM link_checks WHERE url_hash = ?1 ORDER BY checked_at, id",
+            )
             && let Ok(rows) = st.query_map(params![key.hash], |r| {
                 Ok(Past {
                     at: r.get(0)?,
                     ok: r.get(1)?,
+                    gone: gone(&r.get::<_, String>(2)?),
                 })
             })
         {
@@ -459,6 +475,7 @@ mod tests {
         let h = s.history(&k);
         assert_eq!(h.len(), 3, "keep: 3");
         assert_eq!(h.iter().map(|p| p.ok).collect::<Vec<_>>(), vec![true, false, true]);
+        assert_eq!(h.iter().map(|p| p.gone).collect::<Vec<_>>(), vec![false, true, false]);
         assert_eq!(
             s.lookup(&k, "2014-01-01", Duration::from_secs(60)),
             Some(serde_json::json!({"a": 1}))

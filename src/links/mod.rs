@@ -606,7 +606,10 @@ pub fn cacheable(r: &LinkResult, cfg: &LinksConfig) -> bool {
 /// row spanning D days, failing before. The record says since when.
 fn judge(r: &mut LinkResult, history: &[store::Past], cfg: &LinksConfig) {
     let now = store::now();
-    let failing: Vec<&store::Past> = history.iter().rev().take_while(|p| !p.ok).collect();
+    // The checks that found it gone since it last answered with its page.
+    // Other failures (a timeout, a network that was down) neither count
+    // nor reset: they say nothing about the page.
+    let failing: Vec<&store::Past> = history.iter().rev().take_while(|p| !p.ok).filter(|p| p.gone).collect();
     // A store that is off, or a check it could not keep: this check alone.
     let (k, first) = match failing.last() {
         Some(first) => (failing.len() as u32, first.at),
@@ -835,4 +838,58 @@ pub fn findings(report: &LinkReport, instead: &dyn Fn(LinkId) -> Option<String>)
         }
     }
     out
+}
+
+#[cfg(test)]
+mod history_tests {
+    use super::*;
+    use crate::store::Past;
+
+    fn dead() -> LinkResult {
+        LinkResult::new("http://x.example/".into(), LinkClass::Dead, "HTTP 404", Vec::new())
+    }
+
+    fn past(day: i64, ok: bool, gone: bool) -> Past {
+        Past {
+            at: store::now() - (10 - day) * 86_400,
+            ok,
+            gone,
+        }
+    }
+
+    #[test]
+    fn only_checks_that_found_the_page_gone_count_and_an_ok_one_resets() {
+        let cfg = LinksConfig {
+            dead_after: crate::config::DeadAfter { checks: 3, days: 3 },
+            ..LinksConfig::default()
+        };
+        // Gone on days 0, 4 and 10, a timeout on day 2: three in ten days.
+        let mut r = dead();
+        judge(
+            &mut r,
+            &[
+                past(0, false, true),
+                past(2, false, false),
+                past(4, false, true),
+                past(10, false, true),
+            ],
+            &cfg,
+        );
+        assert_eq!((r.class, r.checks), (LinkClass::Dead, Some(3)));
+        // The timeouts alone would not make it dead, nor is an OK check forgotten.
+        let mut r = dead();
+        judge(
+            &mut r,
+            &[
+                past(0, false, true),
+                past(4, true, false),
+                past(6, false, false),
+                past(10, false, true),
+            ],
+            &cfg,
+        );
+        assert_eq!((r.class, r.checks), (LinkClass::Failing, Some(1)));
+        assert!(r.last_ok.is_some());
+        assert!(r.evidence.contains("1 of 3 checks"), "{}", r.evidence);
+    }
 }
