@@ -233,9 +233,7 @@ fn served_page_titles_are_escaped() {
         type_matches: None,
         archived_copy: None,
         local: false,
-        first_failed: None,
-        checks: None,
-        last_ok: None,
+        failing: None,
     });
     for text in [
         citecheck::report::html::render(&run),

@@ -137,13 +137,21 @@ pub struct LinkResult {
     /// A link to a local file, checked on the file system (no archive has it).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub local: bool,
-    /// For a failing or dead link, from the store's history: when the
-    /// failing checks in a row began (RFC 3339), how many there are, and
-    /// when it last answered with its page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_failed: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checks: Option<u32>,
+    /// For a failing or dead link checked now, from the store's history
+    /// (boxed: most links have none, and a record is kept per URL).
+    #[serde(default, flatten)]
+    pub failing: Option<Box<Failing>>,
+}
+
+/// Since when a link fails, from its history (the JSON record's
+/// `first_failed`, `checks` and `last_ok`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Failing {
+    /// When the failing checks since the last OK one began (RFC 3339).
+    pub first_failed: String,
+    /// How many checks found it gone since.
+    pub checks: u32,
+    /// When it last answered with its page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_ok: Option<String>,
 }
@@ -554,9 +562,7 @@ impl LinkResult {
             type_matches: None,
             archived_copy: None,
             local: false,
-            first_failed: None,
-            checks: None,
-            last_ok: None,
+            failing: None,
         }
     }
 }
@@ -615,9 +621,11 @@ fn judge(r: &mut LinkResult, history: &[store::Past], cfg: &LinksConfig) {
         Some(first) => (failing.len() as u32, first.at),
         None => (1, now),
     };
-    r.checks = Some(k);
-    r.first_failed = Some(time(first));
-    r.last_ok = history.iter().rev().find(|p| p.ok).map(|p| time(p.at));
+    r.failing = Some(Box::new(Failing {
+        first_failed: time(first),
+        checks: k,
+        last_ok: history.iter().rev().find(|p| p.ok).map(|p| time(p.at)),
+    }));
     let d = cfg.dead_after;
     let days = (now - first) / 86_400;
     if k < d.checks || days < i64::from(d.days) {
@@ -875,7 +883,10 @@ mod history_tests {
             ],
             &cfg,
         );
-        assert_eq!((r.class, r.checks), (LinkClass::Dead, Some(3)));
+        assert_eq!(
+            (r.class, r.failing.as_ref().map(|f| f.checks)),
+            (LinkClass::Dead, Some(3))
+        );
         // The timeouts alone would not make it dead, nor is an OK check forgotten.
         let mut r = dead();
         judge(
@@ -888,8 +899,11 @@ mod history_tests {
             ],
             &cfg,
         );
-        assert_eq!((r.class, r.checks), (LinkClass::Failing, Some(1)));
-        assert!(r.last_ok.is_some());
+        assert_eq!(
+            (r.class, r.failing.as_ref().map(|f| f.checks)),
+            (LinkClass::Failing, Some(1))
+        );
+        assert!(r.failing.as_ref().unwrap().last_ok.is_some());
         assert!(r.evidence.contains("1 of 3 checks"), "{}", r.evidence);
     }
 }
