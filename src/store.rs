@@ -51,6 +51,9 @@ pub struct LinkCheck {
     pub evidence: String,
     /// Whether the link answered with its page (alive or redirected).
     pub ok: bool,
+    /// Whether the check found the page gone (404, 410, a name that does
+    /// not resolve): what link history counts.
+    pub gone: bool,
     /// Whether the check may answer for a later run: successes and definite
     /// answers, never timeouts or server errors.
     pub reusable: bool,
@@ -64,12 +67,8 @@ pub struct Past {
     /// Seconds since the Unix epoch.
     pub at: i64,
     pub ok: bool,
-    /// Whether the check found the link gone (`dead` or `failing`).
+    /// Whether the check found the page gone.
     pub gone: bool,
-}
-
-fn gone(class: &str) -> bool {
-    matches!(class, "dead" | "failing")
 }
 
 /// A place for results between runs.
@@ -143,7 +142,7 @@ impl Store for Memory {
                     .map(|(at, c)| Past {
                         at: *at,
                         ok: c.ok,
-                        gone: gone(&c.class),
+                        gone: c.gone,
                     })
                     .collect()
             })
@@ -177,6 +176,7 @@ CREATE TABLE IF NOT EXISTS link_checks (
     status      INTEGER,
     evidence    TEXT    NOT NULL,
     ok          INTEGER NOT NULL,
+    gone        INTEGER NOT NULL,
     reusable    INTEGER NOT NULL,
     record      TEXT    NOT NULL
 );
@@ -266,11 +266,8 @@ impl Sqlite {
         if let Some(e) = &self.broken {
             return Err(e.clone());
         }
-        Ok(if self.overlay.is_some() {
-            None
-        } else {
-            self.conn.as_ref()
-        })
+        // A store with an overlay never gets here: its records stay in it.
+        Ok(self.conn.as_ref())
     }
 }
 
@@ -323,8 +320,8 @@ impl Store for Sqlite {
         let Some(conn) = self.write()? else { return Ok(()) };
         let tx = conn.unchecked_transaction().map_err(db_error("write"))?;
         tx.execute(
-            "INSERT INTO link_checks (url_hash, url, checked_at, class, status, evidence, ok, reusable, record)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO link_checks (url_hash, url, checked_at, class, status, evidence, ok, gone, reusable, record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 key.hash,
                 key.shown,
@@ -333,6 +330,7 @@ impl Store for Sqlite {
                 c.status,
                 c.evidence,
                 c.ok,
+                c.gone,
                 c.reusable,
                 c.record.to_string()
             ],
@@ -352,13 +350,13 @@ impl Store for Sqlite {
         let mut out = Vec::new();
         if let Some(conn) = self.conn.as_ref()
             && let Ok(mut st) = conn.prepare_cached(
-                "SELECT checked_at, ok, class FROM link_checks WHERE url_hash = ?1 ORDER BY checked_at, id",
+                "SELECT checked_at, ok, gone FROM link_checks WHERE url_hash = ?1 ORDER BY checked_at, id",
             )
             && let Ok(rows) = st.query_map(params![key.hash], |r| {
                 Ok(Past {
                     at: r.get(0)?,
                     ok: r.get(1)?,
-                    gone: gone(&r.get::<_, String>(2)?),
+                    gone: r.get(2)?,
                 })
             })
         {
@@ -419,6 +417,7 @@ mod tests {
             status: Some(200),
             evidence: "HTTP 200".to_string(),
             ok,
+            gone: class == "dead",
             reusable,
             record: serde_json::json!({ "class": class }),
         }

@@ -406,7 +406,7 @@ pub fn rescue(
             }
             if found.is_none()
                 && all_answered
-                && matches!(l.class, LinkClass::Alive | LinkClass::Redirected)
+                && l.class.is_ok()
                 && let Some(creds) = &save
             {
                 match client.save(&t.url, creds).await {

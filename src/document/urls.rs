@@ -483,17 +483,9 @@ fn check_host(u: &url::Url) -> Result<(), String> {
     }
 }
 
-/// The normalised form used to compare URLs: lower-case scheme and host, no
-/// fragment, no default port. Unparsable URLs compare as written.
-pub fn normalize(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) => {
-            u.set_fragment(None);
-            u.to_string()
-        }
-        Err(_) => url.to_string(),
-    }
-}
+/// The normalised form used to compare URLs (the one the redirect-loop
+/// check uses too).
+pub use crate::net::normal as normalize;
 
 /// The host of a URL (lower case), if it has one.
 pub fn host(url: &str) -> Option<String> {

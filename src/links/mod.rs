@@ -79,6 +79,17 @@ impl LinkClass {
         }
     }
 
+    /// Whether the link answered with its page (alive, or after redirects).
+    pub fn is_ok(self) -> bool {
+        matches!(self, LinkClass::Alive | LinkClass::Redirected)
+    }
+
+    /// Whether the check found the page gone (a 404, a 410, a name that
+    /// does not resolve), whether or not `links.dead_after` calls it dead yet.
+    pub fn is_gone(self) -> bool {
+        matches!(self, LinkClass::Dead | LinkClass::Failing)
+    }
+
     /// Whether an archivist should look for a replacement.
     pub fn is_doubtful(self) -> bool {
         matches!(self, LinkClass::Dead | LinkClass::Soft404 | LinkClass::Blocked)
@@ -654,7 +665,8 @@ fn remember(store: &mut dyn Store, cfg: &LinksConfig, url: &str, r: &LinkResult,
         class: r.class.as_str().to_string(),
         status: r.http_status,
         evidence: r.evidence.clone(),
-        ok: matches!(r.class, LinkClass::Alive | LinkClass::Redirected),
+        ok: r.class.is_ok(),
+        gone: r.class.is_gone(),
         reusable: cacheable(r, cfg),
         record,
     };
@@ -819,7 +831,7 @@ pub fn findings(report: &LinkReport, instead: &dyn Fn(LinkId) -> Option<String>)
         if let Some(kind) = kind {
             extra.push((kind, format!("{} {what}: {}", r.url, r.evidence)));
         }
-        if matches!(r.class, LinkClass::Alive | LinkClass::Redirected) {
+        if r.class.is_ok() {
             if r.title_matches == Some(false) {
                 extra.push((
                     Kind::ContentMismatch,

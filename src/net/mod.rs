@@ -33,7 +33,9 @@ pub fn host_key(u: &str) -> String {
     url::Url::parse(u).map(|p| pool::host_key_of(&p)).unwrap_or_default()
 }
 
-/// The comparison form of a URL (for redirect-loop detection).
+/// The form URLs are compared in (redirect loops, duplicate citations):
+/// lower-case scheme and host, no fragment, no default port. Unparsable
+/// URLs compare as written.
 pub fn normal(u: &str) -> String {
     match url::Url::parse(u) {
         Ok(mut p) => {
@@ -129,8 +131,6 @@ pub struct Fetched {
     pub headers: HeaderMap,
     pub body: Vec<u8>,
     pub error: Option<NetError>,
-    /// Requests this fetch sent.
-    pub requests: usize,
     /// Not sent: the address is of a class the configuration excludes (why).
     pub excluded: Option<String>,
     /// A redirect hop refused: into the local network from outside it (why).
@@ -266,21 +266,16 @@ impl Net {
     /// host's next turn after that time.
     pub async fn fetch(&self, req: &Request<'_>) -> Fetched {
         let mut attempt = 0u32;
-        let mut requests = 0;
         let mut req = req.clone();
         loop {
-            let mut f = self.follow(&req).await;
-            requests += f.requests;
+            let f = self.follow(&req).await;
             // HEAD refused or unsupported: the same URL by GET.
             if req.method == Method::HEAD && matches!(f.status, Some(400 | 403 | 405 | 406 | 500 | 501)) {
                 req.method = Method::GET;
                 continue;
             }
             match self.policy.decide(f.error.as_ref(), f.status, &f.headers, attempt) {
-                Decision::Stop => {
-                    f.requests = requests;
-                    return f;
-                }
+                Decision::Stop => return f,
                 Decision::Backoff(wait) => tokio::time::sleep(wait).await,
                 // The host is slowed down for the rest of the run; the
                 // retry waits for its next turn.
@@ -362,7 +357,6 @@ impl Net {
             }
             // Every request, hops to other hosts included, in its host's turn.
             let _turn = self.pool.turn(&url).await;
-            f.requests += 1;
             self.requests.fetch_add(1, Ordering::SeqCst);
             let mut request = self.client.request(method.clone(), &url);
             // A host's own headers (a token, an API key) go to that host

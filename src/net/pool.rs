@@ -90,11 +90,12 @@ impl HostPool {
         }
     }
 
-    /// The key a URL's requests are paced under: its service's, when a
-    /// service's prefix holds its path, else its `host:port`.
-    pub fn key(&self, url: &str) -> String {
+    /// The key a URL's requests are paced under, and its limits: its
+    /// service's, when a service's prefix holds its path, else its
+    /// `host:port`'s.
+    pub fn place(&self, url: &str) -> (String, Limits) {
         let Ok(u) = url::Url::parse(url) else {
-            return String::new();
+            return (String::new(), (self.plan.limits)(""));
         };
         let host = host_key_of(&u);
         match self
@@ -103,31 +104,26 @@ impl HostPool {
             .iter()
             .find(|s| s.host == host && u.path().starts_with(&s.prefix))
         {
-            Some(s) => format!("{host}{}", s.prefix),
-            None => host,
+            Some(s) => (format!("{host}{}", s.prefix), s.limits),
+            None => {
+                let limits = (self.plan.limits)(&host);
+                (host, limits)
+            }
         }
     }
 
-    fn limits(&self, key: &str) -> Limits {
-        self.plan
-            .services
-            .iter()
-            .find(|s| key.len() > s.host.len() && key.starts_with(&s.host) && key[s.host.len()..] == s.prefix)
-            .map(|s| s.limits)
-            .unwrap_or_else(|| (self.plan.limits)(key))
-    }
-
-    fn host(&self, key: &str) -> Arc<Host> {
+    /// The state of the host (or service) a URL's requests go to.
+    fn host(&self, url: &str) -> Arc<Host> {
+        let (key, limits) = self.place(url);
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
         hosts
-            .entry(key.to_string())
+            .entry(key)
             .or_insert_with(|| {
-                let l = self.limits(key);
                 Arc::new(Host {
-                    slots: Arc::new(Semaphore::new(l.concurrency.max(1))),
+                    slots: Arc::new(Semaphore::new(limits.concurrency.max(1))),
                     pace: Mutex::new(Pace {
                         last: None,
-                        interval: l.interval,
+                        interval: limits.interval,
                     }),
                 })
             })
@@ -138,7 +134,7 @@ impl HostPool {
     /// host's interval since the last send, then a global slot. The send
     /// time is taken last, so the interval holds between real sends.
     pub async fn turn(&self, url: &str) -> Option<Turn> {
-        let host = self.host(&self.key(url));
+        let host = self.host(url);
         let slot = host.slots.clone().acquire_owned().await.ok()?;
         loop {
             let due = {
@@ -168,7 +164,7 @@ impl HostPool {
     /// request waits that long, and its requests stay at least that far
     /// apart for the rest of the run.
     pub fn back_off(&self, url: &str, wait: Duration) {
-        let host = self.host(&self.key(url));
+        let host = self.host(url);
         let mut p = host.pace.lock().unwrap_or_else(|e| e.into_inner());
         p.interval = p.interval.max(wait);
         let now = Instant::now();
@@ -216,11 +212,13 @@ mod tests {
                 },
             }],
         );
-        assert_eq!(p.key("https://A.example/cdx/search?url=x"), "a.example:443/cdx");
-        assert_eq!(p.key("https://a.example/web/2014/x"), "a.example:443");
-        assert_eq!(p.key("http://a.example/cdx"), "a.example:80");
-        assert_eq!(p.limits("a.example:443/cdx").interval, Duration::from_secs(1));
-        assert_eq!(p.limits("a.example:443").interval, Duration::from_millis(100));
+        let cdx = p.place("https://A.example/cdx/search?url=x");
+        let web = p.place("https://a.example/web/2014/x");
+        assert_eq!(cdx.0, "a.example:443/cdx");
+        assert_eq!(web.0, "a.example:443");
+        assert_eq!(p.place("http://a.example/cdx").0, "a.example:80");
+        assert_eq!(cdx.1.interval, Duration::from_secs(1));
+        assert_eq!(web.1.interval, Duration::from_millis(100));
     }
 
     #[tokio::test(start_paused = true)]
